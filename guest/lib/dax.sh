@@ -1,0 +1,112 @@
+# shellcheck shell=sh
+# Helpers for the guest tests: find the three kinds of dax memory
+# (ACPI NFIT NVDIMM, e820 legacy pmem, hmem soft-reserved), create and
+# destroy devices on them, read memory figures.
+
+# Kernel kind from the local version: base, series or debug.
+KIND=${KIND:-$(uname -r | sed 's/.*-//')}
+
+# Bytes of a size with a K/M/G suffix.
+bytes() {
+	case "$1" in
+	*K) echo $((${1%K} * 1024)) ;;
+	*M) echo $((${1%M} * 1024 * 1024)) ;;
+	*G) echo $((${1%G} * 1024 * 1024 * 1024)) ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Value of "key":value (string or number) in JSON on stdin, first match.
+json() {
+	grep -o "\"$1\":[^,}]*" | head -1 | sed 's/^[^:]*://; s/"//g'
+}
+
+# Region device of an ndctl bus provider (ACPI.NFIT or e820).
+region_of() {
+	ndctl list -R -b "$1" | json dev
+}
+
+# NFIT region with fresh labels, so namespaces can be carved with -s.
+nfit_reset() {
+	# Labels let several namespaces share the region (create -s SIZE).
+	ndctl disable-region all >/dev/null &&
+		ndctl init-labels -f all >/dev/null &&
+		ndctl enable-region all >/dev/null
+}
+
+# Create a devdax namespace; print its dax device (e.g. dax0.1).
+#   ns_create nfit|e820 ALIGN MAP [SIZE]
+ns_create() {
+	case "$1" in
+	nfit) out=$(ndctl create-namespace -r "$(region_of ACPI.NFIT)" -m devdax \
+		-a "$2" -M "$3" ${4:+-s "$4"}) ;;
+	e820) out=$(ndctl create-namespace -f -e "$(e820_namespace)" -m devdax \
+		-a "$2" -M "$3") ;;
+	*) return 2 ;;
+	esac || return 1
+	echo "$out" | json chardev
+}
+
+# The single label-less namespace of the e820 region.
+e820_namespace() {
+	ndctl list -N -r "$(region_of e820)" | json dev
+}
+
+# Namespace that holds dax device $1: the nd_dax parent names it.
+ns_of_dax() {
+	cat "$(readlink -f "/sys/bus/dax/devices/$1")/../namespace"
+}
+
+# Destroy the namespace of dax device $1 (an e820 one goes back to raw).
+ns_destroy() {
+	ndctl destroy-namespace -f "$(ns_of_dax "$1")" >/dev/null 2>&1
+}
+
+# Destroy every namespace on every region.
+ns_destroy_all() {
+	ndctl destroy-namespace -f all >/dev/null 2>&1
+	true
+}
+
+# hmem: the dax region id of /platform/hmem.N.
+hmem_region() {
+	daxctl list -R | sed -n '/"path":".*hmem/{n;s/.*"id":\([0-9]*\).*/\1/p;}'
+}
+
+# Free the hmem region: disable and shrink every device on it.
+hmem_reset() {
+	r=$(hmem_region)
+	for d in $(daxctl list -r "$r" -D -i | grep -o '"chardev":"[^"]*"' | sed 's/.*:"//; s/"//'); do
+		daxctl reconfigure-device -m devdax -f "$d" >/dev/null 2>&1
+		daxctl disable-device "$d" >/dev/null 2>&1
+		daxctl destroy-device "$d" >/dev/null 2>&1
+	done
+	true
+}
+
+# Create a dynamic dax device on the hmem region; print its name.
+#   hmem_create ALIGN SIZE
+hmem_create() {
+	daxctl create-device -r "$(hmem_region)" -a "$1" -s "$2" 2>/dev/null | json chardev
+}
+
+# Size in bytes and align of a dax device, from sysfs.
+dax_size() { cat "/sys/bus/dax/devices/$1/size"; }
+dax_align() { cat "/sys/bus/dax/devices/$1/align"; }
+
+# First pfn of a dax device (its first range).
+dax_start_pfn() {
+	start=$(cat "/sys/bus/dax/devices/$1/resource")
+	echo $((start / 4096))
+}
+
+memfree_kb() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+memtotal_kb() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+
+# Settle the page allocator's per-cpu lists so MemFree is comparable.
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
+	true
+}

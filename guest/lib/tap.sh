@@ -1,0 +1,51 @@
+# shellcheck shell=sh
+# TAP helpers for the guest tests. The test counter lives in a file so
+# that every test script of one run shares one TAP stream.
+TAP_COUNT=/tmp/tap.count
+[ -f "$TAP_COUNT" ] || echo 0 >"$TAP_COUNT"
+
+_tap_next() {
+	n=$(($(cat "$TAP_COUNT") + 1))
+	echo "$n" >"$TAP_COUNT"
+	echo "$n"
+}
+
+# ok DESC / not_ok DESC / skip DESC REASON
+ok() { echo "ok $(_tap_next) - $*"; }
+not_ok() { echo "not ok $(_tap_next) - $*"; }
+skip() { echo "ok $(_tap_next) - $1 # SKIP $2"; }
+diag() { echo "# $*"; }
+
+# check DESC CMD...: ok when CMD succeeds; its output goes to diag lines.
+check() {
+	_desc=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		printf '%s\n' "$_out" | sed 's/^/#   /' | tail -20
+	fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "  got '$1', want '$2'"
+	fi
+}
+
+# within GOT WANT TOL DESC: |GOT - WANT| <= TOL (integers)
+within() {
+	_d=$(($1 - $2))
+	[ "$_d" -lt 0 ] && _d=$((-_d))
+	if [ "$_d" -le "$3" ]; then
+		ok "$4 ($1, want $2 +- $3)"
+	else
+		not_ok "$4"
+		diag "  got $1, want $2 +- $3"
+	fi
+}

@@ -49,7 +49,7 @@ ns_create() {
 
 # The single label-less namespace of the e820 region.
 e820_namespace() {
-	ndctl list -N -r "$(region_of e820)" | json dev
+	ndctl list -N -i -r "$(region_of e820)" | json dev
 }
 
 # Namespace that holds dax device $1: the nd_dax parent names it.
@@ -103,10 +103,39 @@ dax_start_pfn() {
 memfree_kb() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 memtotal_kb() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 
-# Settle the page allocator's per-cpu lists so MemFree is comparable.
+# Drop caches so that MemFree moves only with what the test does.
 settle() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
-	true
+}
+
+# Milliseconds since boot (10 ms resolution).
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+PAGEINFO=/sys/kernel/debug/dax_pageinfo
+
+# Load the test module; false when it is not in this initramfs.
+pageinfo_load() {
+	[ -d "$PAGEINFO" ] || insmod /opt/kmod/dax_pageinfo.ko 2>/dev/null
+	[ -d "$PAGEINFO" ]
+}
+
+# pageinfo START NR: one line per pfn (see guest/kmod/README.md).
+pageinfo() {
+	echo "$1 $2" >"$PAGEINFO/pages" && cat "$PAGEINFO/pages"
+}
+
+# vmemmap START NR [summary]: the pages backing the struct pages.
+vmemmap_of() {
+	echo "$1 $2${3:+ $3}" >"$PAGEINFO/vmemmap" && cat "$PAGEINFO/vmemmap"
+}
+
+# Compound order this kernel uses for a device of align $1 (bytes): the
+# series describes align > 4K as compound pages, the base kernel never.
+expected_order() {
+	if [ "$KIND" = base ] || [ "$1" -le 4096 ]; then
+		echo 0
+	else
+		awk -v a="$1" 'BEGIN { o = 0; while (2 ^ (o + 12) < a) o++; print o }'
+	fi
 }

@@ -57,6 +57,9 @@
 #define DPI_MAX_COMPOUND_NR	(1UL << (PUD_SHIFT - PAGE_SHIFT))
 /* Largest pfn window counted with a bitmap (32 MB); sort beyond that. */
 #define DPI_BITMAP_MAX_BITS	(1UL << 28)
+/* Number of pfns the vmemmap area can describe. */
+#define DPI_MAX_PFNS		(1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT))
+
 /* Longest accepted request, "0x%lx 0x%lx summary" fits easily. */
 #define DPI_CMD_MAX		128
 
@@ -64,11 +67,14 @@
  * struct dpi_request - the range the next read of a file reports
  * @start: first pfn
  * @nr: number of pfns, 0 when nothing was written yet
+ * @stride: pages only: distance between the reported pfns (default 1), so
+ *	that one read can show e.g. every compound head of a device
  * @summary: vmemmap only: print just the summary line
  */
 struct dpi_request {
 	unsigned long start;
 	unsigned long nr;
+	unsigned long stride;
 	bool summary;
 };
 
@@ -89,8 +95,8 @@ static int dpi_parse_ulong(const char *tok, unsigned long *val)
 }
 
 /*
- * Parse "START NR" or, when @allow_summary, "START NR summary" from a
- * user buffer.  Any malformed input is -EINVAL without a log message:
+ * Parse "START NR" or, when @allow_summary, "START NR summary", else
+ * "START NR stride=STRIDE", from a user buffer.  Any malformed input is -EINVAL without a log message:
  * tests feed bad input on purpose.
  */
 static int dpi_parse_request(const char __user *ubuf, size_t count,
@@ -128,17 +134,22 @@ static int dpi_parse_request(const char __user *ubuf, size_t count,
 		return -EINVAL;
 	if (req->nr == 0 || req->nr > max_nr)
 		return -EINVAL;
-	/* pfn_to_page() of the range must stay inside the vmemmap area. */
-	if (req->start >= (1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT)) ||
-	    req->nr > (1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT)) - req->start)
-		return -EINVAL;
-
+	req->stride = 1;
 	req->summary = false;
-	if (ntok == 3) {
-		if (!allow_summary || strcmp(toks[2], "summary"))
+	if (ntok == 3 && !allow_summary) {
+		if (strncmp(toks[2], "stride=", 7) ||
+		    dpi_parse_ulong(toks[2] + 7, &req->stride) ||
+		    req->stride == 0 || req->stride > DPI_MAX_PFNS)
+			return -EINVAL;
+	} else if (ntok == 3) {
+		if (strcmp(toks[2], "summary"))
 			return -EINVAL;
 		req->summary = true;
 	}
+	/* pfn_to_page() of the range must stay inside the vmemmap area. */
+	if (req->start >= DPI_MAX_PFNS ||
+	    (req->nr - 1) > (DPI_MAX_PFNS - 1 - req->start) / req->stride)
+		return -EINVAL;
 	return 0;
 }
 
@@ -243,7 +254,7 @@ static int dpi_pages_show(struct seq_file *m, void *v)
 	struct dpi_request *req = m->private;
 	loff_t pos = *(loff_t *)v;
 
-	dpi_show_pfn(m, req->start + pos);
+	dpi_show_pfn(m, req->start + pos * req->stride);
 	/* Up to 1M lines: give others a chance between lines. */
 	cond_resched();
 	return 0;

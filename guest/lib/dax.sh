@@ -120,14 +120,21 @@ pageinfo_load() {
 	[ -d "$PAGEINFO" ]
 }
 
-# pageinfo START NR: one line per pfn (see guest/kmod/README.md).
+# pageinfo START NR [stride=S]: one line per pfn (guest/kmod/README.md).
 pageinfo() {
-	echo "$1 $2" >"$PAGEINFO/pages" && cat "$PAGEINFO/pages"
+	echo "$1 $2${3:+ $3}" >"$PAGEINFO/pages" && cat "$PAGEINFO/pages"
 }
 
 # vmemmap START NR [summary]: the pages backing the struct pages.
 vmemmap_of() {
 	echo "$1 $2${3:+ $3}" >"$PAGEINFO/vmemmap" && cat "$PAGEINFO/vmemmap"
+}
+
+# log2 of a power of two (busybox awk has no math).
+log2() {
+	_l=0
+	while [ $((1 << _l)) -lt "$1" ]; do _l=$((_l + 1)); done
+	echo "$_l"
 }
 
 # Compound order this kernel uses for a device of align $1 (bytes): the
@@ -136,6 +143,24 @@ expected_order() {
 	if [ "$KIND" = base ] || [ "$1" -le 4096 ]; then
 		echo 0
 	else
-		awk -v a="$1" 'BEGIN { o = 0; while (2 ^ (o + 12) < a) o++; print o }'
+		echo $(($(log2 "$1") - 12))
 	fi
+}
+
+# Enable cost of a disabled-then-enabled device: prints "KB MS", the
+# MemFree drop in kB and the wall time of the enable in ms.
+#   enable_cost ns NAMESPACE | enable_cost dax DAXDEV
+enable_cost() {
+	case "$1" in
+	ns) off="ndctl disable-namespace $2" on="ndctl enable-namespace $2" ;;
+	dax) off="daxctl disable-device $2" on="daxctl enable-device $2" ;;
+	esac
+	$off >/dev/null 2>&1 || return 1
+	settle
+	before=$(memfree_kb)
+	t0=$(now_ms)
+	$on >/dev/null 2>&1 || return 1
+	t1=$(now_ms)
+	settle
+	echo "$((before - $(memfree_kb))) $((t1 - t0))"
 }

@@ -26,16 +26,9 @@ for align in 4K 2M 1G; do
 	# The memmap covers the whole namespace, info block and padding
 	# included: the label-less e820 namespace spans its region.
 	size=$(ndctl list -R -r "$(region_of e820)" | json size)
-	ndctl disable-namespace "$ns" >/dev/null
-	settle
-	before=$(memfree_kb)
-	t0=$(now_ms)
-	ndctl enable-namespace "$ns" >/dev/null
-	t1=$(now_ms)
-	settle
-	after=$(memfree_kb)
-	used=$((before - after))
-	diag "e820 align=$align: namespace $size bytes, MemFree drop $used kB, enable $((t1 - t0)) ms"
+	cost=$(enable_cost ns "$ns")
+	used=${cost% *}
+	diag "e820 align=$align: namespace $size bytes, MemFree drop ${used:-?} kB, enable ${cost#* } ms"
 	dmesg | grep 'memmap_init_zone_device' | tail -1 | sed 's/^/# /'
 	within "$used" "$(expected_kb "$size" "$(bytes "$align")")" "$TOL_KB" \
 		"e820 align=$align map=mem: struct-page memory on enable, kB"

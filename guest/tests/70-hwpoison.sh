@@ -10,7 +10,7 @@
 nfit_reset >/dev/null
 for align in 2M 1G; do
 	a=$(bytes "$align")
-	lsb=$(awk -v a="$a" 'BEGIN { l = 0; while (2 ^ l < a) l++; print l }')
+	lsb=$(log2 "$a")
 	dev=$(ns_create nfit "$align" mem 3G)
 	if [ -z "$dev" ]; then
 		not_ok "align=$align: device created"

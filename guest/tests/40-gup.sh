@@ -1,29 +1,49 @@
 #!/bin/sh
 # get_user_pages and pin_user_pages on device-dax at each align, through
 # gup_benchmark: every mode completes the whole range without a kernel
-# warning (the runner checks the log after each test file).
+# warning (the runner checks the log after each test file), and the
+# refcount and pincount of the pages that carry the references are back
+# to exactly their values before, whatever the batch size.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 
+pi=0
+pageinfo_load && pi=1
+
+# refs S NR: refcount and pincount of the first 4 (compound) pages.
+refs() {
+	[ "$pi" = 1 ] || return 0
+	pageinfo "$1" 4 "stride=$2" | sed 's/.*\( refcount=[0-9]* pincount=[-0-9]*\).*/\1/' | tr -d '\n'
+}
+
 nfit_reset >/dev/null
 for align in 4K 2M 1G; do
-	dev=$(ns_create nfit "$align" mem 2G)
+	dev=$(ns_create nfit "$align" mem 3G)
 	if [ -z "$dev" ]; then
 		not_ok "nfit align=$align: device created"
 		continue
 	fi
-	mb=$(($(dax_size "$dev") / 1024 / 1024))
-	[ "$mb" -gt 1024 ] && mb=1024
+	a=$(bytes "$align")
+	S=$(dax_start_pfn "$dev")
+	nr=$((a / 4096))
+	mb=1024
 	for mode in -a -u -b -U -L; do
 		for w in "" -w; do
-			out=$(gup_benchmark -f "/dev/$dev" -S -m "$mb" -n 512 -r 1 $mode $w 2>&1)
-			case "$out" in
-			*truncated*) not_ok "align=$align gup_benchmark $mode $w -n 512: whole range" ;;
-			Time:*) ok "align=$align gup_benchmark $mode $w -n 512: whole range ($out)" ;;
-			*) not_ok "align=$align gup_benchmark $mode $w -n 512: $out" ;;
-			esac
+			for n in 512 1 513; do
+				[ "$n" != 512 ] && [ -n "$w" ] && continue
+				what="align=$align gup_benchmark $mode $w -n $n"
+				before=$(refs "$S" "$nr")
+				out=$(gup_benchmark -f "/dev/$dev" -S -m "$mb" -n "$n" -r 1 $mode $w 2>&1)
+				after=$(refs "$S" "$nr")
+				case "$out" in
+				*truncated*) not_ok "$what: whole range"; diag "  $out" ;;
+				Time:*) ok "$what: whole range ($out)" ;;
+				*) not_ok "$what: $out" ;;
+				esac
+				[ "$pi" = 1 ] && is "$after" "$before" "$what: refcount and pincount back to their values"
+			done
 		done
 	done
 	ns_destroy "$dev"

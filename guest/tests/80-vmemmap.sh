@@ -1,0 +1,71 @@
+#!/bin/sh
+# Which physical pages back the vmemmap of a device, from a walk of the
+# kernel page tables (test module). With the series and no altmap, a
+# compound page of 2M or 1G keeps two vmemmap pages of its own (head
+# page, first tail page) and every later vmemmap page of it maps that
+# tail page; base kernels, 4K devices and --map=dev keep one vmemmap
+# page per 64 struct pages.
+# shellcheck source=guest/lib/tap.sh
+. /opt/lib/tap.sh
+# shellcheck source=guest/lib/dax.sh
+. /opt/lib/dax.sh
+
+if ! pageinfo_load; then
+	skip "vmemmap layout" "test module not in the initramfs"
+	exit 0
+fi
+
+# vmemmap_tests WHAT DEV ALIGN MAP
+vmemmap_tests() {
+	a=$(bytes "$3")
+	S=$(dax_start_pfn "$2")
+	npfn=$(($(dax_size "$2") / 4096))
+	nr=$((a / 4096))
+	# vmemmap pages per compound page (64 struct pages per 4K page)
+	V=$((nr / 64))
+	[ "$V" -lt 1 ] && V=1
+	ncomp=$((npfn / nr))
+	dedup=0
+	[ "$(expected_order "$a")" -gt 0 ] && [ "$4" = mem ] && [ "$V" -gt 2 ] && dedup=1
+	out=$(vmemmap_of "$S" "$npfn")
+	summary=$(echo "$out" | tail -1)
+	pages=$(echo "$summary" | sed 's/.* pages=\([0-9]*\).*/\1/')
+	distinct=$(echo "$summary" | sed 's/.* distinct=\([0-9]*\).*/\1/')
+	is "$pages" $((npfn / 64)) "$1: vmemmap pages mapped for $npfn struct pages"
+	if [ "$dedup" = 1 ]; then
+		is "$distinct" $((2 * ncomp)) "$1: 2 distinct vmemmap pages per compound page ($ncomp)"
+		res=$(echo "$out" | grep '^vaddr=' | awk -v v="$V" '
+		{ split($2, kv, "="); p = kv[2]; j = NR - 1; k = int(j / v); j = j % v }
+		j == 0 { head = p; next }
+		j == 1 { tail = p; if (tail == head) { print "page " k ": tail page is the head page"; exit 1 } next }
+		p != tail { print "page " k ": vmemmap page " j " maps " p ", not the tail page " tail; exit 1 }
+		END { print "ok" }')
+		is "$res" ok "$1: every vmemmap page past the second of a compound page maps its tail page"
+	else
+		is "$distinct" "$pages" "$1: every vmemmap page is distinct"
+	fi
+}
+
+nfit_reset >/dev/null
+for align in 4K 2M 1G; do
+	for map in mem dev; do
+		dev=$(ns_create nfit "$align" "$map" 3G)
+		if [ -z "$dev" ]; then
+			not_ok "nfit align=$align map=$map: device created"
+			continue
+		fi
+		vmemmap_tests "nfit align=$align map=$map" "$dev" "$align" "$map"
+		ns_destroy "$dev"
+	done
+done
+for align in 2M 1G; do
+	dev=$(ns_create e820 "$align" mem)
+	vmemmap_tests "e820 align=$align map=mem" "$dev" "$align" mem
+done
+ns_destroy_all
+hmem_reset
+for align in 2M 1G; do
+	dev=$(hmem_create "$align" 2G)
+	vmemmap_tests "hmem align=$align" "$dev" "$align" mem
+	hmem_reset
+done

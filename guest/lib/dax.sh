@@ -164,3 +164,36 @@ enable_cost() {
 	settle
 	echo "$((before - $(memfree_kb))) $((t1 - t0))"
 }
+
+# on_devices FUNC SPEC...: for each SPEC "where:align:map" (where is
+# nfit, e820 or hmem; hmem devices are dynamic and take map "mem"),
+# create the device (3G on NFIT, the whole e820 region, 2G of hmem),
+# call FUNC "WHAT" DEV ALIGN MAP, then destroy it. A device that cannot
+# be created is a failed test.
+on_devices() {
+	_od_fn=$1
+	shift
+	nfit_reset >/dev/null
+	hmem_reset
+	for _od_spec; do
+		_od_w=${_od_spec%%:*}
+		_od_r=${_od_spec#*:}
+		_od_a=${_od_r%%:*}
+		_od_m=${_od_r#*:}
+		_od_what="$_od_w align=$_od_a map=$_od_m"
+		case "$_od_w" in
+		nfit) _od_dev=$(ns_create nfit "$_od_a" "$_od_m" 3G) ;;
+		e820) _od_dev=$(ns_create e820 "$_od_a" "$_od_m") ;;
+		hmem) _od_dev=$(hmem_create "$_od_a" 2G) ;;
+		esac
+		if [ -z "$_od_dev" ]; then
+			not_ok "$_od_what: device created"
+			continue
+		fi
+		"$_od_fn" "$_od_what" "$_od_dev" "$_od_a" "$_od_m"
+		case "$_od_w" in
+		hmem) hmem_reset ;;
+		*) ns_destroy "$_od_dev" ;;
+		esac
+	done
+}

@@ -9,10 +9,6 @@
 
 # mmap_tests WHAT DEV ALIGN
 mmap_tests() {
-	if [ -z "$2" ]; then
-		not_ok "$1: device created"
-		return
-	fi
 	a=$(bytes "$3")
 	# Enough to cross compound boundaries, small enough for TCG.
 	size=$((a * 2))
@@ -28,21 +24,5 @@ mmap_tests() {
 		"$1: smaps KernelPageSize is the align in kB"
 }
 
-nfit_reset >/dev/null
-for align in 4K 2M 1G; do
-	for map in mem dev; do
-		dev=$(ns_create nfit "$align" "$map" 3G)
-		mmap_tests "nfit align=$align map=$map" "$dev" "$align"
-		ns_destroy "$dev"
-	done
-done
-dev=$(ns_create e820 2M mem)
-mmap_tests "e820 align=2M map=mem" "$dev" 2M
-ns_destroy "$dev"
-
-hmem_reset
-for align in 2M 1G; do
-	dev=$(hmem_create "$align" 2G)
-	mmap_tests "hmem align=$align" "$dev" "$align"
-	hmem_reset
-done
+on_devices mmap_tests nfit:4K:mem nfit:4K:dev nfit:2M:mem nfit:2M:dev \
+	nfit:1G:mem nfit:1G:dev e820:2M:mem hmem:2M:mem hmem:1G:mem

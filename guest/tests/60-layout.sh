@@ -89,25 +89,5 @@ layout_tests() {
 	fi
 }
 
-nfit_reset >/dev/null
-for align in 4K 2M 1G; do
-	for map in mem dev; do
-		dev=$(ns_create nfit "$align" "$map" 3G)
-		if [ -z "$dev" ]; then
-			not_ok "nfit align=$align map=$map: device created"
-			continue
-		fi
-		layout_tests "nfit align=$align map=$map" "$dev" "$align"
-		ns_destroy "$dev"
-	done
-done
-dev=$(ns_create e820 1G mem)
-layout_tests "e820 align=1G map=mem" "$dev" 1G
-ns_destroy "$dev"
-
-hmem_reset
-for align in 2M 1G; do
-	dev=$(hmem_create "$align" 2G)
-	layout_tests "hmem align=$align" "$dev" "$align"
-	hmem_reset
-done
+on_devices layout_tests nfit:4K:mem nfit:4K:dev nfit:2M:mem nfit:2M:dev \
+	nfit:1G:mem nfit:1G:dev e820:1G:mem hmem:2M:mem hmem:1G:mem

@@ -46,26 +46,5 @@ vmemmap_tests() {
 	fi
 }
 
-nfit_reset >/dev/null
-for align in 4K 2M 1G; do
-	for map in mem dev; do
-		dev=$(ns_create nfit "$align" "$map" 3G)
-		if [ -z "$dev" ]; then
-			not_ok "nfit align=$align map=$map: device created"
-			continue
-		fi
-		vmemmap_tests "nfit align=$align map=$map" "$dev" "$align" "$map"
-		ns_destroy "$dev"
-	done
-done
-for align in 2M 1G; do
-	dev=$(ns_create e820 "$align" mem)
-	vmemmap_tests "e820 align=$align map=mem" "$dev" "$align" mem
-done
-ns_destroy_all
-hmem_reset
-for align in 2M 1G; do
-	dev=$(hmem_create "$align" 2G)
-	vmemmap_tests "hmem align=$align" "$dev" "$align" mem
-	hmem_reset
-done
+on_devices vmemmap_tests nfit:4K:mem nfit:4K:dev nfit:2M:mem nfit:2M:dev \
+	nfit:1G:mem nfit:1G:dev e820:2M:mem e820:1G:mem hmem:2M:mem hmem:1G:mem

@@ -18,10 +18,6 @@ mke2fs -q /dev/ram0 >/dev/null 2>&1 && mount -t ext2 /dev/ram0 /mnt/odirect
 
 # run_selftest WHAT DEV
 run_selftest() {
-	if [ -z "$2" ]; then
-		not_ok "$1: device created"
-		return
-	fi
 	out=$(DAX_DEVICE="/dev/$2" DAX_TMPDIR=/mnt/odirect dax_gup 2>&1)
 	rc=$?
 	pass=$(echo "$out" | grep -c '^ok ')
@@ -34,16 +30,6 @@ run_selftest() {
 	fi
 }
 
-nfit_reset >/dev/null
-for spec in 4K:mem 2M:mem 1G:mem 2M:dev; do
-	align=${spec%:*} map=${spec#*:}
-	dev=$(ns_create nfit "$align" "$map" 3G)
-	run_selftest "nfit align=$align map=$map" "$dev"
-	ns_destroy "$dev"
-done
-hmem_reset
-dev=$(hmem_create 1G 2G)
-run_selftest "hmem align=1G" "$dev"
-hmem_reset
+on_devices run_selftest nfit:4K:mem nfit:2M:mem nfit:1G:mem nfit:2M:dev hmem:1G:mem
 umount /mnt/odirect 2>/dev/null
 true

@@ -13,25 +13,30 @@ echo "DEMO kernel $(uname -r)"
 row device where align map "size MiB" "memmap kB" "64B/4K kB" ratio "vmemmap" "enable ms"
 row ------- ----- ----- ---- -------- ---------- ---------- ------ --------- ---------
 
-# report DEV WHERE ALIGN MAP REGION_BYTES COST
+# report DEV WHERE ALIGN MAP START_BYTES SIZE_BYTES COST: the memmap
+# covers the whole namespace (START, SIZE), info block included.
 report() {
-	used=${6% *} ms=${6#* }
-	full=$(($5 * 64 / 4096 / 1024))
+	used=${7% *} ms=${7#* }
+	full=$(($6 * 64 / 4096 / 1024))
 	ratio=$(awk -v u="$used" -v f="$full" 'BEGIN { printf "%.3f", u / f }')
 	vm=-
 	if [ -d "$PAGEINFO" ]; then
-		npfn=$(($5 / 4096))
-		vm=$(vmemmap_of "$(dax_start_pfn "$1")" "$npfn" summary | sed -n 's/.*distinct=\([0-9]*\).*/\1/p')
+		vm=$(vmemmap_of $(($5 / 4096)) $(($6 / 4096)) summary | sed -n 's/.*distinct=\([0-9]*\).*/\1/p')
 	fi
-	row "$1" "$2" "$3" "$4" $(($5 / 1048576)) "$used" "$full" "$ratio" "$vm" "$ms"
+	row "$1" "$2" "$3" "$4" $(($6 / 1048576)) "$used" "$full" "$ratio" "$vm" "$ms"
 }
 
+# Start and size in bytes of nd device $1 (a namespace or region).
+nd_start() { echo $(($(cat "/sys/bus/nd/devices/$1/resource"))); }
+nd_size() { cat "/sys/bus/nd/devices/$1/size"; }
+
 ns=$(e820_namespace)
-rsize=$(ndctl list -R -r "$(region_of e820)" | json size)
+region=$(region_of e820)
 for map in mem dev; do
 	for align in 4K 2M 1G; do
 		dev=$(ns_create e820 "$align" "$map") || continue
-		report "$dev" e820 "$align" "$map" "$rsize" "$(enable_cost ns "$ns")"
+		report "$dev" e820 "$align" "$map" "$(nd_start "$region")" "$(nd_size "$region")" \
+			"$(enable_cost ns "$ns")"
 	done
 done
 ns_destroy_all
@@ -40,16 +45,17 @@ nfit_reset >/dev/null
 for align in 4K 2M 1G; do
 	dev=$(ns_create nfit "$align" mem 4G) || continue
 	ns=$(ns_of_dax "$dev")
-	# The memmap covers the whole 4G namespace, info block included.
-	report "$dev" nfit "$align" mem "$(bytes 4G)" "$(enable_cost ns "$ns")"
+	report "$dev" nfit "$align" mem "$(nd_start "$ns")" "$(bytes 4G)" "$(enable_cost ns "$ns")"
 	ns_destroy "$dev"
 done
 
 hmem_reset
 for align in 2M 1G; do
 	dev=$(hmem_create "$align" 2G) || continue
-	report "$dev" hmem "$align" mem "$(dax_size "$dev")" "$(enable_cost dax "$dev")"
+	report "$dev" hmem "$align" mem "$(cat "/sys/bus/dax/devices/$dev/resource")" \
+		"$(dax_size "$dev")" "$(enable_cost dax "$dev")"
 	hmem_reset
 done
 echo "memmap kB: MemFree drop on enable; 64B/4K kB: what one struct page per"
-echo "4K page costs; vmemmap: distinct physical pages backing the memmap."
+echo "4K page costs (--map=dev puts the memmap in the device: ~0 from RAM);"
+echo "vmemmap: distinct physical pages backing the memmap of the namespace."

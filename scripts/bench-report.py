@@ -90,7 +90,8 @@ def main():
                     tib[k] = None
             per_tib[(al, mp)] = tib
             out.append(f"| {al} | {mp} | {fmt(mf['base'])} | {fmt(mf['series'])} "
-                       f"| {ratio(mf['series'], mf['base'], 3)} | {fmt(vp['base'])} "
+                       f"| {ratio(mf['series'], mf['base'], 3) if (mf['base'] or 0) > 1024 else '-'} "
+                       f"| {fmt(vp['base'])} "
                        f"| {fmt(vp['series'])} | {fmt(pt['series'])} "
                        f"| {fmt(tib['base'], 1)} | {fmt(tib['series'], 1)} |")
     out += ["", "MiB per TiB: (distinct vmemmap pages + PTE tables that map "
@@ -162,7 +163,7 @@ def plot(res, per_tib, speed):
     rows += [f"\"{name}\" {g:.2f} {p:.2f}" for name, g, p in speed]
     dat.write_text("\n".join(rows) + "\n")
     gp = f"""
-set terminal pngcairo size 1100,450 font ",10"
+set terminal pngcairo noenhanced size 1100,450 font ",10"
 set output "{res / 'bench.png'}"
 set multiplot layout 1,2
 set style data histograms

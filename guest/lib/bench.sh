@@ -15,7 +15,7 @@ b() { echo "BENCH $*"; }
 # e820 namespace, $reps disable/enable cycles.
 memmap_samples() {
 	ns=$(e820_namespace)
-	dev=$(ns_create e820 "$1" "$2") || { b memmap "$1" "$2" create_failed 1; return; }
+	ns_create e820 "$1" "$2" >/dev/null || { b memmap "$1" "$2" create_failed 1; return; }
 	i=0
 	while [ "$i" -lt "$reps" ]; do
 		dmesg -c >/dev/null
@@ -27,12 +27,9 @@ memmap_samples() {
 		i=$((i + 1))
 	done
 	if [ -d "$PAGEINFO" ]; then
-		npfn=$(($(ndctl list -R -r "$(region_of e820)" | json size) / 4096))
-		start=$(($(cat /sys/bus/dax/devices/"$dev"/resource) / 4096))
-		# the whole namespace: from the region start
-		rstart=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : namespace1.0$/\1/p' /proc/iomem | head -1)
-		[ -n "$rstart" ] && start=$((0x$rstart / 4096))
-		s=$(vmemmap_of "$start" "$npfn" summary)
+		# the memmap of the whole namespace, which spans the region
+		region=$(region_of e820)
+		s=$(vmemmap_of $(($(nd_start "$region") / 4096)) $(($(nd_size "$region") / 4096)) summary)
 		b memmap "$1" "$2" vmemmap_pages "$(echo "$s" | sed 's/.* distinct=\([0-9]*\).*/\1/')"
 		b memmap "$1" "$2" pte_tables "$(echo "$s" | sed 's/.* pte_tables=\([0-9]*\).*/\1/')"
 	fi

@@ -90,6 +90,10 @@ hmem_create() {
 	daxctl create-device -r "$(hmem_region)" -a "$1" -s "$2" 2>/dev/null | json chardev
 }
 
+# Start and size in bytes of nd device $1 (a namespace or region).
+nd_start() { echo $(($(cat "/sys/bus/nd/devices/$1/resource"))); }
+nd_size() { cat "/sys/bus/nd/devices/$1/size"; }
+
 # Size in bytes and align of a dax device, from sysfs.
 dax_size() { cat "/sys/bus/dax/devices/$1/size"; }
 dax_align() { cat "/sys/bus/dax/devices/$1/align"; }

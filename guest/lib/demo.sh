@@ -26,9 +26,6 @@ report() {
 	row "$1" "$2" "$3" "$4" $(($6 / 1048576)) "$used" "$full" "$ratio" "$vm" "$ms"
 }
 
-# Start and size in bytes of nd device $1 (a namespace or region).
-nd_start() { echo $(($(cat "/sys/bus/nd/devices/$1/resource"))); }
-nd_size() { cat "/sys/bus/nd/devices/$1/size"; }
 
 ns=$(e820_namespace)
 region=$(region_of e820)

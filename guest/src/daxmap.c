@@ -43,10 +43,9 @@ static void usage(void)
 		"       %s unaligned DEV ALIGN\n"
 		"       %s pagesize DEV SIZE ALIGN\n"
 		"       %s hwpoison DEV SIZE ALIGN OFFSET\n"
-		"       %s pin DEV SIZE ALIGN SECONDS\n"
 		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET take K/M/G suffixes.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -556,6 +555,23 @@ static long smaps_kernel_pagesize(const void *p)
 	return kb;
 }
 
+/*
+ * Open @dev, map @len bytes of it MAP_SHARED at an @align-aligned address
+ * and fault every @align unit in; exits on any failure.
+ */
+static char *map_touched(const char *dev, uint64_t len, uint64_t align,
+			 int *fdp)
+{
+	char *p;
+
+	*fdp = open_dev(dev);
+	p = map_at_align(*fdp, len, align, MAP_SHARED, 0);
+	if (p == MAP_FAILED)
+		fail("mmap %s: %s", dev, strerror(errno));
+	touch_or_fail(p, len, align);
+	return p;
+}
+
 static int cmd_pagesize(int argc, char **argv)
 {
 	uint64_t len, align;
@@ -567,11 +583,7 @@ static int cmd_pagesize(int argc, char **argv)
 		usage();
 	align = arg_align(argv[4]);
 	len = arg_len(argv[3], align);
-	fd = open_dev(argv[2]);
-	p = map_at_align(fd, len, align, MAP_SHARED, 0);
-	if (p == MAP_FAILED)
-		fail("mmap %s: %s", argv[2], strerror(errno));
-	touch_or_fail(p, len, align);
+	p = map_touched(argv[2], len, align, &fd);
 	kb = smaps_kernel_pagesize(p);
 	if (kb < 0)
 		fail("no KernelPageSize for the mapping at %p in /proc/self/smaps",
@@ -598,11 +610,7 @@ static int cmd_hwpoison(int argc, char **argv)
 	off = arg_size(argv[5]);
 	if (off % PG || off >= len)
 		usage();
-	fd = open_dev(argv[2]);
-	p = map_at_align(fd, len, align, MAP_SHARED, 0);
-	if (p == MAP_FAILED)
-		fail("mmap %s: %s", argv[2], strerror(errno));
-	touch_or_fail(p, len, align);
+	p = map_touched(argv[2], len, align, &fd);
 	if (touch(p + off, PG, PG, &where))
 		fail("%s touching offset %#" PRIx64, signame(sig_no), off);
 
@@ -632,48 +640,6 @@ static int cmd_hwpoison(int argc, char **argv)
 	     mret, merr, strerror(merr));
 }
 
-/* ------------------------------------------------------------------ pin */
-
-static int cmd_pin(int argc, char **argv)
-{
-	struct timespec ts;
-	uint64_t len, align, secs, where;
-	char *p;
-	int fd;
-
-	if (argc != 6)
-		usage();
-	align = arg_align(argv[4]);
-	len = arg_len(argv[3], align);
-	if (parse_size(argv[5], &secs) || secs > 1000000)
-		usage();
-	fd = open_dev(argv[2]);
-	p = map_at_align(fd, len, align, MAP_SHARED, 0);
-	if (p == MAP_FAILED)
-		fail("mmap %s: %s", argv[2], strerror(errno));
-	touch_or_fail(p, len, align);
-	printf("mapped\n");
-	if (fflush(stdout))
-		fail("fflush: %s", strerror(errno));
-	ts.tv_sec = secs;
-	ts.tv_nsec = 0;
-	while (nanosleep(&ts, &ts))
-		if (errno != EINTR)
-			fail("nanosleep: %s", strerror(errno));
-	/*
-	 * Disabling the device while it is mapped is not refused (at least
-	 * on 6.1); the kernel zaps the mapping instead.  Report which of
-	 * the two happened, for the log: the exit status stays 0.
-	 */
-	if (touch(p, len, align, &where))
-		printf("revoked %s at offset %#" PRIx64 "\n", signame(sig_no), where);
-	else
-		printf("still mapped\n");
-	munmap(p, len);
-	close(fd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -688,7 +654,5 @@ int main(int argc, char **argv)
 		return cmd_pagesize(argc, argv);
 	if (!strcmp(argv[1], "hwpoison"))
 		return cmd_hwpoison(argc, argv);
-	if (!strcmp(argv[1], "pin"))
-		return cmd_pin(argc, argv);
 	usage();
 }

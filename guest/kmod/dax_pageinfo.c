@@ -12,6 +12,9 @@
  *
  *   /sys/kernel/debug/dax_pageinfo/pages    struct page fields per pfn
  *   /sys/kernel/debug/dax_pageinfo/vmemmap  page table walk of the memmap
+ *   /sys/kernel/debug/dax_pageinfo/free     free pages, per-cpu lists included
+ *   /sys/kernel/debug/dax_pageinfo/leak     hold N pages: a leak on demand,
+ *                                           so tests can show they see one
  *
  * Write "START_PFN NR" (decimal or 0x-hex) to a file, then read it.
  * "vmemmap" also takes "START_PFN NR summary" to print only the summary
@@ -36,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pgtable.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -665,11 +669,121 @@ static const struct file_operations dpi_vmemmap_fops = {
 	.release = dpi_vmemmap_release,
 };
 
+/*
+ * "free": the number of free pages, counting the pages that sit on the
+ * per-cpu free lists.  MemFree (NR_FREE_PAGES) leaves those out, and
+ * what an enable/disable cycle frees lands there first: up to pcp->high
+ * pages per zone and cpu (hundreds of kB each in a 2 GiB guest), which
+ * is why MemFree alone wanders by +-500 kB with no leak behind it.  The
+ * per-cpu counts are read without draining the lists; the tests read
+ * this file in a quiet guest, where nothing moves pages meanwhile.
+ *
+ * Objects that the last commands freed by RCU (dentries and inodes
+ * dropped by drop_caches, kernfs nodes, files) still hold their slab
+ * pages until a grace period has passed: wait for those callbacks first.
+ */
+static int dpi_free_show(struct seq_file *m, void *v)
+{
+	unsigned long pcp = 0;
+	struct zone *zone;
+	int nid, cpu;
+
+	rcu_barrier();
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (zone = pgdat->node_zones;
+		     zone < pgdat->node_zones + MAX_NR_ZONES; zone++) {
+			if (!populated_zone(zone))
+				continue;
+			for_each_online_cpu(cpu)
+				pcp += READ_ONCE(per_cpu_ptr(zone->pageset, cpu)->pcp.count);
+		}
+	}
+	seq_printf(m, "free=%lu pcp=%lu total=%lu\n",
+		   global_zone_page_state(NR_FREE_PAGES), pcp,
+		   global_zone_page_state(NR_FREE_PAGES) + pcp);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dpi_free);
+
+/*
+ * "leak": write N to take N more pages from the page allocator and hold
+ * them, write 0 to give every held page back (unload does too); read the
+ * number held.  The leak tests inject a known leak this way to show that
+ * their measurement turns red on one page per cycle.
+ */
+static LIST_HEAD(dpi_leaked);
+static unsigned long dpi_nr_leaked;
+
+static void dpi_leak_release(void)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &dpi_leaked, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	dpi_nr_leaked = 0;
+}
+
+static ssize_t dpi_leak_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned long nr;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 10, &nr);
+	if (ret)
+		return ret;
+	if (nr > DPI_PAGES_MAX_NR)
+		return -EINVAL;
+	mutex_lock(&dpi_lock);
+	if (!nr)
+		dpi_leak_release();
+	for (; nr; nr--) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		list_add(&page->lru, &dpi_leaked);
+		dpi_nr_leaked++;
+	}
+	mutex_unlock(&dpi_lock);
+	return ret ? ret : count;
+}
+
+static int dpi_leak_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&dpi_lock);
+	seq_printf(m, "%lu\n", dpi_nr_leaked);
+	mutex_unlock(&dpi_lock);
+	return 0;
+}
+
+static int dpi_leak_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dpi_leak_show, NULL);
+}
+
+static const struct file_operations dpi_leak_fops = {
+	.owner = THIS_MODULE,
+	.open = dpi_leak_open,
+	.read = seq_read,
+	.write = dpi_leak_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int __init dax_pageinfo_init(void)
 {
 	dpi_dir = debugfs_create_dir("dax_pageinfo", NULL);
 	debugfs_create_file("pages", 0600, dpi_dir, NULL, &dpi_pages_fops);
 	debugfs_create_file("vmemmap", 0600, dpi_dir, NULL, &dpi_vmemmap_fops);
+	debugfs_create_file("free", 0400, dpi_dir, NULL, &dpi_free_fops);
+	debugfs_create_file("leak", 0600, dpi_dir, NULL, &dpi_leak_fops);
 	pr_info("loaded (test only)\n");
 	return 0;
 }
@@ -677,6 +791,7 @@ static int __init dax_pageinfo_init(void)
 static void __exit dax_pageinfo_exit(void)
 {
 	debugfs_remove_recursive(dpi_dir);
+	dpi_leak_release();
 }
 
 module_init(dax_pageinfo_init);

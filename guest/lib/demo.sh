@@ -1,7 +1,7 @@
 #!/bin/sh
 # The demo: create devdax devices at each align and map on each kind of
 # dax memory and print, per device, the struct-page memory measured as
-# the MemFree drop of an enable against the 64 B per 4K page a plain
+# the drop of free memory on enable against the 64 B per 4K page a plain
 # memmap costs, the distinct vmemmap pages (test module), and the
 # enable time.
 # shellcheck source=guest/lib/dax.sh
@@ -16,7 +16,7 @@ row ------- ----- ----- ---- -------- ---------- ---------- ------ --------- ---
 # report DEV WHERE ALIGN MAP START_BYTES SIZE_BYTES COST: the memmap
 # covers the whole namespace (START, SIZE), info block included.
 report() {
-	used=${7% *} ms=${7#* }
+	used=${7% *} ms=$((${7#* } / 1000))
 	full=$(($6 * 64 / 4096 / 1024))
 	ratio=$(awk -v u="$used" -v f="$full" 'BEGIN { printf "%.3f", u / f }')
 	vm=-
@@ -53,6 +53,6 @@ for align in 2M 1G; do
 		"$(dax_size "$dev")" "$(enable_cost dax "$dev")"
 	hmem_reset
 done
-echo "memmap kB: MemFree drop on enable; 64B/4K kB: what one struct page per"
+echo "memmap kB: drop of free memory on enable (per-cpu lists counted); 64B/4K kB: what one struct page per"
 echo "4K page costs (--map=dev puts the memmap in the device: ~0 from RAM);"
 echo "vmemmap: distinct physical pages backing the memmap of the namespace."

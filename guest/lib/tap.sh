@@ -38,8 +38,16 @@ is() {
 	fi
 }
 
-# within GOT WANT TOL DESC: |GOT - WANT| <= TOL (integers)
+# within GOT WANT TOL DESC: |GOT - WANT| <= TOL (integers; anything
+# else in GOT is a failure, not a zero)
 within() {
+	case "$1" in
+	'' | - | -*[!0-9]* | [!-]*[!0-9]*)
+		not_ok "$4"
+		diag "  got '$1', not an integer"
+		return
+		;;
+	esac
 	_d=$(($1 - $2))
 	[ "$_d" -lt 0 ] && _d=$((-_d))
 	if [ "$_d" -le "$3" ]; then
@@ -48,4 +56,10 @@ within() {
 		not_ok "$4"
 		diag "  got $1, want $2 +- $3"
 	fi
+}
+
+# median N...: the middle value of integers (the lower one of the two
+# middle values when there is an even number).
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }

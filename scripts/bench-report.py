@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """Usage: scripts/bench-report.py RESULTS_DIR
 
-Turn the raw samples of scripts/bench (RESULTS_DIR/raw-{base,series}.txt,
-lines "BENCH scenario align map metric value") into RESULTS_DIR/bench.md
-and RESULTS_DIR/bench.png, and print the Markdown report. Medians, the
-spread (min..max) and series/base ratios; memory projected per TiB from
-the exact vmemmap page and PTE-table counts.
+Turn the raw samples of scripts/bench into RESULTS_DIR/bench.md and
+RESULTS_DIR/bench.png and print the Markdown report.
+
+Input: RESULTS_DIR/raw-KIND-PAIR.txt (KIND base or series, PAIR 1..N, one
+file per alternating boot pair) and raw-KIND-scale.txt, lines
+"BENCH scenario align map metric value". Each boot contributes the median
+of its samples; each pair gives one ratio per row (base and series booted
+one after the other); a row reports the median ratio over the pairs and
+the min-max of the pair ratios. Times are reported as speedups
+(base/series, > 1 is faster), memory as series/base. The control rows
+(anonymous memory, which the series does not change) must have 1.0 inside
+their range, otherwise the run is flagged as noisy.
 """
+import re
 import statistics
 import subprocess
 import sys
@@ -20,6 +28,7 @@ NS_BYTES = 3 * GIB  # the e820 namespace of the main run
 
 
 def load(path):
+    """{(scenario, align, map, metric): [values]} of one raw file."""
     data = defaultdict(list)
     if not path.exists():
         return data
@@ -38,21 +47,44 @@ def med(vals):
 
 
 def fmt(v, nd=0):
-    if v is None:
+    return "-" if v is None else f"{v:,.{nd}f}"
+
+
+class Runs:
+    """The samples of every boot, by kind and pair."""
+
+    def __init__(self, res):
+        self.pairs = sorted({int(m.group(1)) for p in res.glob("raw-*-*.txt")
+                             if (m := re.match(r"raw-(?:base|series)-(\d+)\.txt$", p.name))})
+        self.d = {(k, p): load(res / f"raw-{k}-{p}.txt") for k in KINDS for p in self.pairs}
+        self.scale = {k: load(res / f"raw-{k}-scale.txt") for k in KINDS}
+
+    def boot_meds(self, kind, key):
+        """Median of each boot of KIND that has samples of KEY."""
+        return [med(self.d[(kind, p)][key]) for p in self.pairs if self.d[(kind, p)][key]]
+
+    def value(self, kind, key):
+        """Median over the boots of the per-boot medians."""
+        return med(self.boot_meds(kind, key))
+
+    def ratios(self, key, speedup):
+        """Per-pair ratios: base/series when SPEEDUP, else series/base."""
+        out = []
+        for p in self.pairs:
+            b, s = med(self.d[("base", p)][key]), med(self.d[("series", p)][key])
+            if b is None or s is None:
+                continue
+            num, den = (b, s) if speedup else (s, b)
+            if den:
+                out.append(num / den)
+        return out
+
+
+def rfmt(rs, nd=2, unit=""):
+    """'median [min-max] /n' of pair ratios, n the number of pairs."""
+    if not rs:
         return "-"
-    return f"{v:,.{nd}f}"
-
-
-def spread(vals):
-    if not vals:
-        return "-"
-    return f"{min(vals):,.0f}..{max(vals):,.0f}"
-
-
-def ratio(a, b, nd=2):
-    if a is None or b in (None, 0):
-        return "-"
-    return f"{a / b:.{nd}f}"
+    return f"{med(rs):.{nd}f}{unit} [{min(rs):.{nd}f}-{max(rs):.{nd}f}] /{len(rs)}"
 
 
 def main():
@@ -60,17 +92,46 @@ def main():
         print(__doc__)
         return 0 if len(sys.argv) == 2 else 2
     res = Path(sys.argv[1])
-    d = {k: load(res / f"raw-{k}.txt") for k in KINDS}
+    r = Runs(res)
+    if not r.pairs:
+        print(f"no raw-KIND-PAIR.txt in {res}", file=sys.stderr)
+        return 1
     out = ["# device-dax compound pages: base vs series", ""]
     env = res / "env.txt"
     if env.exists():
         out += ["```", env.read_text().strip(), "```", ""]
-    out += ["All times are QEMU/TCG figures (no KVM): compare ratios, not "
-            "absolute values. Medians of every sample, spread in brackets.",
-            ""]
+    npairs = len(r.pairs)
+    out += [f"QEMU/TCG figures (no KVM). Base and series ran in {npairs} "
+            "alternating boot pairs (B S B S ...); every boot repeated each "
+            "measurement and contributes its median. Ratios: median over "
+            "the pairs [min-max of the pair ratios] /number of pairs. "
+            "Absolute figures: median over the boots.", ""]
 
-    out += ["## Struct-page memory of a 3 GiB namespace", "",
-            "| align | map | MemFree drop kB base | series | series/base "
+    # Controls first: they say whether the timings can be trusted.
+    controls = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
+                (("control-u-n512", "2M", "thp"), "anonymous THP, gup-fast (-u -t)")]
+    noisy = []
+    out += ["## Controls: paths the series does not change (must be 1.0)", "",
+            "| control | get base us | series | speedup | put base us | series | speedup |",
+            "|---|---|---|---|---|---|---|"]
+    for key, name in controls:
+        cells = []
+        for m in ("get_us", "put_us"):
+            k = key + (m,)
+            rs = r.ratios(k, True)
+            if rs and not min(rs) <= 1.0 <= max(rs):
+                noisy.append(f"{name} {m[:3]} {rfmt(rs)}")
+            cells += [fmt(r.value("base", k)), fmt(r.value("series", k)), rfmt(rs, unit="x")]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out.append("")
+    if noisy:
+        out += ["**NOISY RUN**: a control moved (1.0 outside its range): "
+                + "; ".join(noisy) + ". Treat the timings below as noise.", ""]
+    else:
+        out += ["Every control has 1.0 inside its range.", ""]
+
+    out += ["## Struct-page memory of a 3 GiB e820 namespace", "",
+            "| align | map | free-memory drop kB base | series | series/base "
             "| vmemmap pages base | series | PTE tables series "
             "| MiB per TiB base | series |",
             "|---|---|---|---|---|---|---|---|---|---|"]
@@ -78,73 +139,84 @@ def main():
     for mp in ("mem", "dev"):
         for al in ALIGNS:
             key = ("memmap", al, mp)
-            mf = {k: med(d[k][key + ("memfree_kb",)]) for k in KINDS}
-            vp = {k: med(d[k][key + ("vmemmap_pages",)]) for k in KINDS}
-            pt = {k: med(d[k][key + ("pte_tables",)]) or 0 for k in KINDS}
-            tib = {}
-            for k in KINDS:
-                if vp[k] is not None:
-                    pages = vp[k] + pt[k]
-                    tib[k] = pages * 4096 * (1024 * GIB / NS_BYTES) / 2 ** 20
-                else:
-                    tib[k] = None
+            kb = {k: r.value(k, key + ("free_kb",)) for k in KINDS}
+            vp = {k: r.value(k, key + ("vmemmap_pages",)) for k in KINDS}
+            pt = {k: r.value(k, key + ("pte_tables",)) or 0 for k in KINDS}
+            tib = {k: (vp[k] + pt[k]) * 4096 * (1024 * GIB / NS_BYTES) / 2 ** 20
+                   if vp[k] is not None else None for k in KINDS}
             per_tib[(al, mp)] = tib
-            out.append(f"| {al} | {mp} | {fmt(mf['base'])} | {fmt(mf['series'])} "
-                       f"| {ratio(mf['series'], mf['base'], 3) if (mf['base'] or 0) > 1024 else '-'} "
-                       f"| {fmt(vp['base'])} "
-                       f"| {fmt(vp['series'])} | {fmt(pt['series'])} "
+            ratio = rfmt(r.ratios(key + ("free_kb",), False), 3) if (kb["base"] or 0) > 1024 else "-"
+            out.append(f"| {al} | {mp} | {fmt(kb['base'])} | {fmt(kb['series'])} | {ratio} "
+                       f"| {fmt(vp['base'])} | {fmt(vp['series'])} | {fmt(pt['series'])} "
                        f"| {fmt(tib['base'], 1)} | {fmt(tib['series'], 1)} |")
-    out += ["", "MiB per TiB: (distinct vmemmap pages + PTE tables that map "
-            "them) x 4 KiB, scaled from 3 GiB; with --map=dev the memmap "
-            "lives in the device and the MemFree drop is ~0.", ""]
+    out += ["", "Free-memory drop: MemFree plus the per-cpu free lists, caches "
+            "and empty slabs dropped (test module). MiB per TiB: (distinct "
+            "vmemmap pages + PTE tables that map them) x 4 KiB, scaled from "
+            "3 GiB; with --map=dev the memmap lives in the device.", ""]
 
-    out += ["## Enable time (disable/enable cycle)", "",
-            "| align | map | enable ms base | series | series/base "
-            "| memmap_init_zone_device ms base | series |",
-            "|---|---|---|---|---|---|---|"]
-    for mp in ("mem", "dev"):
-        for al in ALIGNS:
-            key = ("memmap", al, mp)
-            em = {k: d[k][key + ("enable_ms",)] for k in KINDS}
-            im = {k: d[k][key + ("init_ms",)] for k in KINDS}
-            out.append(f"| {al} | {mp} | {fmt(med(em['base']))} ({spread(em['base'])}) "
-                       f"| {fmt(med(em['series']))} ({spread(em['series'])}) "
-                       f"| {ratio(med(em['series']), med(em['base']))} "
-                       f"| {fmt(med(im['base']))} | {fmt(med(im['series']))} |")
-    out += ["", "memmap_init_zone_device ms has jiffies resolution.", ""]
-
-    out += ["## gup_benchmark, 1 GiB, -S (us)", "",
-            "| test | align | get base | get series | speedup "
-            "| put base | put series | speedup |",
-            "|---|---|---|---|---|---|---|---|"]
     speed = []
+    out += ["## Enable time (whole `ndctl enable-namespace`, --map=mem unless noted)", "",
+            "| namespace | align | map | enable ms base | series | speedup "
+            "| memmap_init_zone_device ms base | series |",
+            "|---|---|---|---|---|---|---|---|"]
+    for sc, what in (("memmap", "3 GiB e820"), ("enable64", "64 GiB NFIT")):
+        for mp in ("mem", "dev"):
+            for al in ALIGNS:
+                key = (sc, al, mp)
+                ek = key + ("enable_us",)
+                if not any(r.boot_meds(k, ek) for k in KINDS):
+                    continue
+                eb, es = r.value("base", ek), r.value("series", ek)
+                rs = r.ratios(ek, True)
+                out.append(f"| {what} | {al} | {mp} | {fmt(eb and eb / 1000, 1)} "
+                           f"| {fmt(es and es / 1000, 1)} | {rfmt(rs, unit='x')} "
+                           f"| {fmt(r.value('base', key + ('init_ms',)))} "
+                           f"| {fmt(r.value('series', key + ('init_ms',)))} |")
+                if mp == "mem" and al != "4K" and rs:
+                    speed.append((f"enable {what.split()[0]}G {al}", rs))
+    out += ["", "Wall time by CLOCK_MONOTONIC around the command; "
+            "memmap_init_zone_device ms is the kernel's own message "
+            "(jiffies resolution).", ""]
+
+    out += ["## gup_benchmark on a 1 GiB device window, -S (us)", "",
+            "| test | align | get base | series | speedup "
+            "| put base | series | speedup |",
+            "|---|---|---|---|---|---|---|---|"]
     for mode in ("-a", "-u", "-b", "-L"):
         for n in ("512", "1"):
             sc = f"gup{mode}-n{n}"
             for al in ALIGNS:
                 key = (sc, al, "mem")
-                g = {k: d[k][key + ("get_us",)] for k in KINDS}
-                p = {k: d[k][key + ("put_us",)] for k in KINDS}
-                gb, gs = med(g["base"]), med(g["series"])
-                pb, ps = med(p["base"]), med(p["series"])
-                out.append(f"| {mode} -n {n} | {al} | {fmt(gb)} ({spread(g['base'])}) "
-                           f"| {fmt(gs)} ({spread(g['series'])}) | {ratio(gb, gs, 1)}x "
-                           f"| {fmt(pb)} | {fmt(ps)} | {ratio(pb, ps, 1)}x |")
-                if n == "512" and gb and gs:
-                    speed.append((f"{mode} {al}", gb / gs, (pb or 0) / ps if ps else 0))
+                g, p = key + ("get_us",), key + ("put_us",)
+                if not any(r.boot_meds(k, g) for k in KINDS):
+                    continue
+                gr, pr = r.ratios(g, True), r.ratios(p, True)
+                out.append(f"| {mode} -n {n} | {al} | {fmt(r.value('base', g))} "
+                           f"| {fmt(r.value('series', g))} | {rfmt(gr, 1, 'x')} "
+                           f"| {fmt(r.value('base', p))} | {fmt(r.value('series', p))} "
+                           f"| {rfmt(pr, 1, 'x')} |")
+                if n == "512" and gr:
+                    speed.append((f"get {mode} {al}", gr))
+                if n == "512" and pr:
+                    speed.append((f"put {mode} {al}", pr))
+    for key, name in controls:
+        for m in ("get_us", "put_us"):
+            rs = r.ratios(key + (m,), True)
+            if rs:
+                speed.append((f"{m[:3]} ctl {key[2]}", rs))
     out += ["", "speedup = base / series.", ""]
 
     out += ["## Scale run: one 1G --map=mem namespace over a huge NVDIMM, 2 GiB guest", "",
-            "| kernel | region GiB | enabled | MemFree drop kB | enable ms | data round trip |",
+            "| kernel | region GiB | enabled | free-memory drop kB | enable ms | data round trip |",
             "|---|---|---|---|---|---|"]
     for k in KINDS:
-        s = {m[3]: v[0] for m, v in d[k].items() if m[0] == "scale"}
+        s = {m[3]: v[0] for m, v in r.scale[k].items() if m[0] == "scale"}
         if not s:
             out.append(f"| {k} | - | not run | - | - | - |")
             continue
         out.append(f"| {k} | {fmt(s.get('region_bytes', 0) / GIB)} "
                    f"| {'yes' if s.get('enabled') else 'no (failed to enable)'} "
-                   f"| {fmt(s.get('memfree_kb'))} | {fmt(s.get('enable_ms'))} "
+                   f"| {fmt(s.get('free_kb'))} | {fmt(s.get('enable_ms'))} "
                    f"| {'ok' if s.get('data_ok') else '-'} |")
     out.append("")
 
@@ -160,10 +232,10 @@ def plot(res, per_tib, speed):
     rows = [f"\"{al} {mp}\" {t.get('base') or 0} {t.get('series') or 0}"
             for (al, mp), t in per_tib.items() if mp == "mem"]
     rows += ["", ""]
-    rows += [f"\"{name}\" {g:.2f} {p:.2f}" for name, g, p in speed]
+    rows += [f"\"{name}\" {med(rs):.3f} {min(rs):.3f} {max(rs):.3f}" for name, rs in speed]
     dat.write_text("\n".join(rows) + "\n")
     gp = f"""
-set terminal pngcairo noenhanced size 1100,450 font ",10"
+set terminal pngcairo noenhanced size 1400,500 font ",10"
 set output "{res / 'bench.png'}"
 set multiplot layout 1,2
 set style data histograms
@@ -174,11 +246,11 @@ set title "struct-page memory per TiB (--map=mem), MiB"
 set logscale y
 set yrange [1:*]
 plot "{dat}" index 0 using 2:xtic(1) title "base", "" index 0 using 3 title "series"
-unset logscale y
-set yrange [0:*]
-set title "gup_benchmark -n 512 speedup (base/series)"
-set xtics rotate by -30
-plot "{dat}" index 1 using 2:xtic(1) title "get", "" index 1 using 3 title "put"
+set title "speedup base/series: median over boot pairs, bars min-max; line = 1x"
+set style histogram errorbars gap 1 lw 1
+set xtics rotate by -45 font ",8"
+set yrange [0.1:*]
+plot "{dat}" index 1 using 2:3:4:xtic(1) title "speedup", 1 with lines lw 2 lc rgb "red" title "1x"
 unset multiplot
 """
     try:

@@ -2,14 +2,21 @@
 # Benchmark scenarios, run by scripts/bench in each kernel. Prints one
 # machine-readable line per sample:
 #   BENCH <scenario> <align> <map> <metric> <value>
-# Arguments: "main [REPEATS]" or "scale".
+# Arguments: "main,REPEATS", "big,REPEATS" or "scale".
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 pageinfo_load || true
 what=${1:-main}
-reps=${2:-5}
+reps=${2:-3}
 
 b() { echo "BENCH $*"; }
+
+# init_ms: the kernel's own memmap_init_zone_device time of the last
+# enable (jiffies resolution), when it printed one.
+init_ms() {
+	_i=$(dmesg | sed -n 's/.*memmap_init_zone_device initialised [0-9]* pages in \([0-9]*\)ms.*/\1/p' | tail -1)
+	[ -z "$_i" ] || b "$@" init_ms "$_i"
+}
 
 # memmap_samples ALIGN MAP: struct-page memory and enable time of the
 # e820 namespace, $reps disable/enable cycles.
@@ -20,10 +27,9 @@ memmap_samples() {
 	while [ "$i" -lt "$reps" ]; do
 		dmesg -c >/dev/null
 		cost=$(enable_cost ns "$ns") || { b memmap "$1" "$2" enable_failed 1; return; }
-		b memmap "$1" "$2" memfree_kb "${cost% *}"
-		b memmap "$1" "$2" enable_ms "${cost#* }"
-		init=$(dmesg | sed -n 's/.*memmap_init_zone_device initialised [0-9]* pages in \([0-9]*\)ms.*/\1/p' | tail -1)
-		[ -z "$init" ] || b memmap "$1" "$2" init_ms "$init"
+		b memmap "$1" "$2" free_kb "${cost% *}"
+		b memmap "$1" "$2" enable_us "${cost#* }"
+		init_ms memmap "$1" "$2"
 		i=$((i + 1))
 	done
 	if [ -d "$PAGEINFO" ]; then
@@ -35,13 +41,20 @@ memmap_samples() {
 	fi
 }
 
-# gup_samples ALIGN: gup_benchmark get/put per mode and batch size.
+# gup SCENARIO ALIGN MAP gup_benchmark-ARGS...: get/put us per sample.
+gup() {
+	_sc=$1 _al=$2 _mp=$3
+	shift 3
+	gup_benchmark -r "$reps" "$@" 2>&1 |
+		sed -n "s/^Time: get:\([0-9]*\) put:\([0-9]*\) us.*/BENCH $_sc $_al $_mp get_us \1\nBENCH $_sc $_al $_mp put_us \2/p"
+}
+
+# gup_samples ALIGN: every mode and batch size on a 1 GiB device window.
 gup_samples() {
 	dev=$(ns_create e820 "$1" mem) || return
 	for mode in -a -u -b -L; do
 		for n in 512 1; do
-			gup_benchmark -f "/dev/$dev" -S -m 1024 -n "$n" -r "$reps" $mode 2>&1 |
-				sed -n "s/^Time: get:\([0-9]*\) put:\([0-9]*\) us.*/BENCH gup$mode-n$n $1 mem get_us \1\nBENCH gup$mode-n$n $1 mem put_us \2/p"
+			gup "gup$mode-n$n" "$1" mem -f "/dev/$dev" -S -m 1024 -n "$n" "$mode"
 		done
 	done
 }
@@ -57,6 +70,30 @@ main)
 		gup_samples "$align"
 	done
 	ns_destroy_all
+	# Controls: anonymous memory, 4K pages (-T) and THP (-t), gup-fast
+	# get and put_page put, which the series does not change.
+	gup control-u-n512 4K anon -m 256 -n 512 -u -T
+	gup control-u-n512 2M thp -m 256 -n 512 -u -t
+	;;
+big)
+	# A 64 GiB namespace on the 65 GiB NVDIMM, --map=mem, 2M and 1G.
+	nfit_reset >/dev/null
+	for align in 2M 1G; do
+		dev=$(ns_create nfit "$align" mem 64G) || { b enable64 "$align" mem create_failed 1; continue; }
+		ns=$(ns_of_dax "$dev")
+		b enable64 "$align" mem bytes "$(dax_size "$dev")"
+		i=0
+		while [ "$i" -lt "$reps" ]; do
+			ndctl disable-namespace "$ns" >/dev/null 2>&1
+			settle
+			dmesg -c >/dev/null
+			us=$(elapsed ndctl enable-namespace "$ns") || { b enable64 "$align" mem enable_failed 1; break; }
+			b enable64 "$align" mem enable_us "$us"
+			init_ms enable64 "$align" mem
+			i=$((i + 1))
+		done
+		ns_destroy "$dev"
+	done
 	;;
 scale)
 	# One huge label-less NVDIMM namespace, 1G align, memmap in RAM.
@@ -64,14 +101,12 @@ scale)
 	size=$(ndctl list -R -r "$(region_of ACPI.NFIT)" | json size)
 	b scale 1G mem region_bytes "$size"
 	b scale 1G mem memtotal_kb "$(memtotal_kb)"
-	settle
-	before=$(memfree_kb)
+	before=$(avail_kb)
 	t0=$(now_ms)
 	if out=$(ndctl create-namespace -f -e "$ns" -m devdax -a 1G -M mem 2>&1); then
 		t1=$(now_ms)
-		settle
 		b scale 1G mem enabled 1
-		b scale 1G mem memfree_kb $((before - $(memfree_kb)))
+		b scale 1G mem free_kb $((before - $(avail_kb)))
 		b scale 1G mem enable_ms $((t1 - t0))
 		dev=$(echo "$out" | json chardev)
 		daxmap data "/dev/$dev" "$(bytes 2G)" "$(bytes 1G)" >/dev/null 2>&1 &&

@@ -116,8 +116,8 @@ settle() {
 # Free memory in kB, without the noise of MemFree: caches dropped, empty
 # slabs handed back, and the pages on the per-cpu free lists counted as
 # free (test module "free"; MemFree leaves them out and wanders by
-# +-500 kB with them). Needs pageinfo_load. What is left is +-50 kB
-# (guest/tests/90-cycles.sh).
+# +-500 kB with them). Needs pageinfo_load. What is left is at most
+# +-156 kB (measured: guest/tests/30-memmap-cost.sh, 90-cycles.sh).
 free_kb() {
 	settle
 	# Reading "free" waits for pending RCU frees, so the slabs they

@@ -178,6 +178,31 @@ def main():
             "memmap_init_zone_device ms is the kernel's own message "
             "(jiffies resolution).", ""]
 
+    timed = ("dev_dax_probe", "memremap_pages", "arch_add_memory", "sparse_add_section",
+             "__populate_section_memmap", "vmemmap_populate", "move_pfn_range_to_zone",
+             "memmap_init_zone_device")
+    rows = []
+    for al in ("2M", "1G"):
+        key = ("enable64", al, "mem")
+        for fn in ("enable_us",) + timed:
+            k = key + ((fn if fn == "enable_us" else f"t_{fn}_us"),)
+            if not any(r.boot_meds(kd, k) for kd in KINDS):
+                continue
+            b, s_ = r.value("base", k), r.value("series", k)
+            name = "whole `ndctl enable-namespace`" if fn == "enable_us" else f"`{fn}()`"
+            rows.append(f"| {al} | {name} | {fmt(b and b / 1000, 1)} | {fmt(s_ and s_ / 1000, 1)} "
+                        f"| {rfmt(r.ratios(k, True), unit='x')} |")
+    if rows:
+        out += ["## Where the 64 GiB enable time goes (ms, summed over calls)", "",
+                "| align | function | base | series | speedup |",
+                "|---|---|---|---|---|"] + rows
+        out += ["", "Entry-to-return time of each kernel function (test module "
+                "kretprobes, ns resolution), nested: memremap_pages() contains "
+                "arch_add_memory(), which contains sparse_add_section() (one "
+                "call per 128M section) and the vmemmap population; "
+                "memmap_init_zone_device() is the struct-page init. "
+                "A function the kernel inlined is absent.", ""]
+
     out += ["## gup_benchmark on a 1 GiB device window, -S (us)", "",
             "| test | align | get base | series | speedup "
             "| put base | series | speedup |",

@@ -15,6 +15,8 @@
  *   /sys/kernel/debug/dax_pageinfo/free     free pages, per-cpu lists included
  *   /sys/kernel/debug/dax_pageinfo/leak     hold N pages: a leak on demand,
  *                                           so tests can show they see one
+ *   /sys/kernel/debug/dax_pageinfo/timing   calls and time spent in named
+ *                                           kernel functions (kretprobes)
  *
  * Write "START_PFN NR" (decimal or 0x-hex) to a file, then read it.
  * "vmemmap" also takes "START_PFN NR summary" to print only the summary
@@ -32,6 +34,8 @@
 
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
@@ -777,6 +781,154 @@ static const struct file_operations dpi_leak_fops = {
 	.release = single_release,
 };
 
+#ifdef CONFIG_KRETPROBES
+/*
+ * "timing": write up to DPI_TIMING_MAX function names to time every call
+ * of them from now on (an empty write stops timing); read one line per
+ * function:
+ *
+ *   <name> calls=<n> ns=<total>
+ *
+ * or "<name> missing" when the kernel has no such probe-able function
+ * (inlined, static and folded away, or not in this kernel).  The time of
+ * a call is from entry to return, so nested functions each count their
+ * own total and the outer one includes the inner.  This is how the
+ * bench splits the enable of a namespace into vmemmap population,
+ * memmap init and the rest, with ns resolution, on both kernels.
+ */
+#define DPI_TIMING_MAX		8
+#define DPI_TIMING_NAME		64
+
+struct dpi_timer {
+	struct kretprobe rp;
+	char name[DPI_TIMING_NAME];
+	bool registered;
+	atomic64_t calls;
+	atomic64_t ns;
+};
+
+static struct dpi_timer dpi_timers[DPI_TIMING_MAX];
+static int dpi_nr_timers;
+
+static int dpi_timer_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	*(u64 *)ri->data = ktime_get_ns();
+	return 0;
+}
+
+static int dpi_timer_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct dpi_timer *t = container_of(ri->rp, struct dpi_timer, rp);
+
+	atomic64_add(ktime_get_ns() - *(u64 *)ri->data, &t->ns);
+	atomic64_inc(&t->calls);
+	return 0;
+}
+
+/* Called with dpi_lock held. */
+static void dpi_timing_stop(void)
+{
+	int i;
+
+	for (i = 0; i < dpi_nr_timers; i++)
+		if (dpi_timers[i].registered)
+			unregister_kretprobe(&dpi_timers[i].rp);
+	memset(dpi_timers, 0, sizeof(dpi_timers));
+	dpi_nr_timers = 0;
+}
+
+static ssize_t dpi_timing_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char buf[DPI_TIMING_MAX * DPI_TIMING_NAME];
+	char *cur = buf, *tok;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+
+	mutex_lock(&dpi_lock);
+	dpi_timing_stop();
+	while ((tok = strsep(&cur, " \t\n")) != NULL) {
+		struct dpi_timer *t;
+
+		if (!*tok)
+			continue;
+		if (dpi_nr_timers == DPI_TIMING_MAX ||
+		    strlen(tok) >= DPI_TIMING_NAME) {
+			dpi_timing_stop();
+			mutex_unlock(&dpi_lock);
+			return -EINVAL;
+		}
+		t = &dpi_timers[dpi_nr_timers++];
+		strscpy(t->name, tok, sizeof(t->name));
+		t->rp.kp.symbol_name = t->name;
+		t->rp.entry_handler = dpi_timer_entry;
+		t->rp.handler = dpi_timer_ret;
+		t->rp.data_size = sizeof(u64);
+		t->rp.maxactive = 2 * num_possible_cpus();
+		t->registered = !register_kretprobe(&t->rp);
+	}
+	mutex_unlock(&dpi_lock);
+	return count;
+}
+
+static int dpi_timing_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	mutex_lock(&dpi_lock);
+	for (i = 0; i < dpi_nr_timers; i++) {
+		struct dpi_timer *t = &dpi_timers[i];
+
+		if (!t->registered)
+			seq_printf(m, "%s missing\n", t->name);
+		else
+			seq_printf(m, "%s calls=%lld ns=%lld\n", t->name,
+				   (long long)atomic64_read(&t->calls),
+				   (long long)atomic64_read(&t->ns));
+	}
+	mutex_unlock(&dpi_lock);
+	return 0;
+}
+
+static int dpi_timing_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dpi_timing_show, NULL);
+}
+
+static const struct file_operations dpi_timing_fops = {
+	.owner = THIS_MODULE,
+	.open = dpi_timing_open,
+	.read = seq_read,
+	.write = dpi_timing_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static void dpi_timing_init(void)
+{
+	debugfs_create_file("timing", 0600, dpi_dir, NULL, &dpi_timing_fops);
+}
+
+static void dpi_timing_exit(void)
+{
+	mutex_lock(&dpi_lock);
+	dpi_timing_stop();
+	mutex_unlock(&dpi_lock);
+}
+#else
+static void dpi_timing_init(void)
+{
+}
+
+static void dpi_timing_exit(void)
+{
+}
+#endif /* CONFIG_KRETPROBES */
+
 static int __init dax_pageinfo_init(void)
 {
 	dpi_dir = debugfs_create_dir("dax_pageinfo", NULL);
@@ -784,6 +936,7 @@ static int __init dax_pageinfo_init(void)
 	debugfs_create_file("vmemmap", 0600, dpi_dir, NULL, &dpi_vmemmap_fops);
 	debugfs_create_file("free", 0400, dpi_dir, NULL, &dpi_free_fops);
 	debugfs_create_file("leak", 0600, dpi_dir, NULL, &dpi_leak_fops);
+	dpi_timing_init();
 	pr_info("loaded (test only)\n");
 	return 0;
 }
@@ -791,6 +944,7 @@ static int __init dax_pageinfo_init(void)
 static void __exit dax_pageinfo_exit(void)
 {
 	debugfs_remove_recursive(dpi_dir);
+	dpi_timing_exit();
 	dpi_leak_release();
 }
 

@@ -59,6 +59,32 @@ gup_samples() {
 	done
 }
 
+# Kernel functions the enable of a namespace is timed in (test module
+# "timing", kretprobes), outermost first: the dax probe, memremap_pages()
+# and inside it the hot-add (arch_add_memory(), per section
+# sparse_add_section() and the vmemmap population), the zone resize
+# and the memmap init.
+TIMED="dev_dax_probe memremap_pages arch_add_memory sparse_add_section
+__populate_section_memmap vmemmap_populate move_pfn_range_to_zone
+memmap_init_zone_device"
+
+# timed_enable SCENARIO ALIGN MAP NAMESPACE: enable NAMESPACE, print its
+# wall time and the time spent in each of TIMED (us, summed over calls).
+timed_enable() {
+	_t=$PAGEINFO/timing
+	[ -e "$_t" ] && echo "$TIMED" >"$_t"
+	dmesg -c >/dev/null
+	_us=$(elapsed ndctl enable-namespace "$4") || return 1
+	b "$1" "$2" "$3" enable_us "$_us"
+	init_ms "$1" "$2" "$3"
+	[ -e "$_t" ] || return 0
+	sed -n 's/^\([^ ]*\) calls=[0-9]* ns=\([0-9]*\)$/\1 \2/p' "$_t" |
+		while read -r _fn _ns; do
+			b "$1" "$2" "$3" "t_${_fn}_us" $((_ns / 1000))
+		done
+	echo >"$_t"
+}
+
 case "$what" in
 main)
 	for map in mem dev; do
@@ -86,10 +112,7 @@ big)
 		while [ "$i" -lt "$reps" ]; do
 			ndctl disable-namespace "$ns" >/dev/null 2>&1
 			settle
-			dmesg -c >/dev/null
-			us=$(elapsed ndctl enable-namespace "$ns") || { b enable64 "$align" mem enable_failed 1; break; }
-			b enable64 "$align" mem enable_us "$us"
-			init_ms enable64 "$align" mem
+			timed_enable enable64 "$align" mem "$ns" || { b enable64 "$align" mem enable_failed 1; break; }
 			i=$((i + 1))
 		done
 		ns_destroy "$dev"

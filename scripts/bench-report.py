@@ -12,7 +12,8 @@ one after the other); a row reports the median ratio over the pairs and
 the min-max of the pair ratios. Times are reported as speedups
 (base/series, > 1 is faster), memory as series/base. The control rows
 (anonymous memory, which the series does not change) must have 1.0 inside
-their range, otherwise the run is flagged as noisy.
+their range or a median within 5 % of it, otherwise the run is flagged as
+noisy.
 """
 import re
 import statistics
@@ -87,6 +88,20 @@ def rfmt(rs, nd=2, unit=""):
     return f"{med(rs):.{nd}f}{unit} [{min(rs):.{nd}f}-{max(rs):.{nd}f}] /{len(rs)}"
 
 
+# How far a control's median ratio may sit from 1.0 when 1.0 is outside
+# the min-max of its pair ratios. With 3 pairs of pure noise all three
+# ratios fall on one side of 1.0 a quarter of the time, so "1.0 inside
+# the range" alone would flag most runs (4 control figures); TCG timings
+# of one boot move by a few percent, and a real shift of a control by
+# more than 5 % is what the flag is for.
+CONTROL_TOL = 0.05
+
+
+def control_at_one(rs):
+    """True when a control's pair ratios are consistent with 1.0."""
+    return min(rs) <= 1.0 <= max(rs) or abs(med(rs) - 1.0) <= CONTROL_TOL
+
+
 def main():
     if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -112,6 +127,7 @@ def main():
                 (("control-u-n512", "2M", "thp"), "anonymous THP, gup-fast (-u -t)")]
     noisy = []
     out += ["## Controls: paths the series does not change (must be 1.0)", "",
+            "1.0 must lie inside the pair range or within 5 % of the median.", "",
             "| control | get base us | series | speedup | put base us | series | speedup |",
             "|---|---|---|---|---|---|---|"]
     for key, name in controls:
@@ -119,16 +135,17 @@ def main():
         for m in ("get_us", "put_us"):
             k = key + (m,)
             rs = r.ratios(k, True)
-            if rs and not min(rs) <= 1.0 <= max(rs):
+            if rs and not control_at_one(rs):
                 noisy.append(f"{name} {m[:3]} {rfmt(rs)}")
             cells += [fmt(r.value("base", k)), fmt(r.value("series", k)), rfmt(rs, unit="x")]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     out.append("")
     if noisy:
-        out += ["**NOISY RUN**: a control moved (1.0 outside its range): "
+        out += ["**NOISY RUN**: a control moved (1.0 outside its range and more "
+                "than 5 % from its median): "
                 + "; ".join(noisy) + ". Treat the timings below as noise.", ""]
     else:
-        out += ["Every control has 1.0 inside its range.", ""]
+        out += ["Every control is at 1.0.", ""]
 
     out += ["## Struct-page memory of a 3 GiB e820 namespace", "",
             "| align | map | free-memory drop kB base | series | series/base "

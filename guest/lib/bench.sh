@@ -98,8 +98,8 @@ main)
 	ns_destroy_all
 	# Controls: anonymous memory, 4K pages (-T) and THP (-t), gup-fast
 	# get and put_page put, which the series does not change.
-	gup control-u-n512 4K anon -m 256 -n 512 -u -T
-	gup control-u-n512 2M thp -m 256 -n 512 -u -t
+	gup control-u-n512 4K anon -m 1024 -n 512 -u -T
+	gup control-u-n512 2M thp -m 1024 -n 512 -u -t
 	;;
 big)
 	# A 64 GiB namespace on the 65 GiB NVDIMM, --map=mem, 2M and 1G.

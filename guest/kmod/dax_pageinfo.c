@@ -17,6 +17,12 @@
  *                                           so tests can show they see one
  *   /sys/kernel/debug/dax_pageinfo/timing   calls and time spent in named
  *                                           kernel functions (kretprobes)
+ *   /sys/kernel/debug/dax_pageinfo/pgmap    every reader of page->pgmap agrees
+ *                                           with get_dev_pagemap(), tails too
+ *   /sys/kernel/debug/dax_pageinfo/refbias  extra references on a compound
+ *                                           head (refcount near INT_MAX)
+ *   /sys/kernel/debug/dax_pageinfo/gup      pin/get pages of the writer and
+ *                                           report the head's refcount
  *
  * Write "START_PFN NR" (decimal or 0x-hex) to a file, then read it.
  * "vmemmap" also takes "START_PFN NR summary" to print only the summary
@@ -24,7 +30,9 @@
  *
  * The module uses only interfaces that exist in 5.10 unpatched, so the
  * same source measures the base kernel and the patched one; the compound
- * order is read from the struct pages, never from the dev_pagemap.
+ * order is read from the struct pages, never from the dev_pagemap.  The
+ * one exception is page_pgmap(), used when the Makefile finds it in the
+ * kernel's mm.h (HAVE_PAGE_PGMAP), else replaced by the raw page->pgmap.
  *
  * The last request written is global (not per open file) so that shell
  * tests can "echo ... > file; cat file".
@@ -781,6 +789,587 @@ static const struct file_operations dpi_leak_fops = {
 	.release = single_release,
 };
 
+/* ------------------------------------------------- helpers for commands */
+
+/*
+ * Copy a short command from user space into @buf (of @size bytes) and
+ * split it at white space into at most @max tokens.  Returns the number
+ * of tokens, or -EINVAL for a command that is too long, empty or has
+ * more than @max tokens (no log message: tests feed bad input on
+ * purpose).
+ */
+static int dpi_tokens(const char __user *ubuf, size_t count, char *buf,
+		      size_t size, char **toks, int max)
+{
+	char *cur, *tok;
+	int ntok = 0;
+
+	if (count == 0 || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+
+	cur = strim(buf);
+	while ((tok = strsep(&cur, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (ntok == max)
+			return -EINVAL;
+		toks[ntok++] = tok;
+	}
+	return ntok ? ntok : -EINVAL;
+}
+
+/* ---------------------------------------------------------------- pgmap */
+
+/*
+ * "pgmap": write "START_PFN NR", read
+ *
+ *   checked=<N> tails=<T> mismatch=<M>[ first_pfn=<P> check=<name>[ got=0x.. want=0x..]]
+ *
+ * The struct page of a ZONE_DEVICE pfn names its dev_pagemap in
+ * page->pgmap, which shares its word with page->compound_head.  In a
+ * compound devmap page the tails' word holds the head pointer (| 1), so
+ * every reader of the pgmap has to go through the head: the series adds
+ * page_pgmap() for that, and the helpers that decide what kind of device
+ * memory a page is (is_device_private_page(), is_pci_p2pdma_page(),
+ * page_is_devmap_managed()) must use it.  For every pfn this checks that
+ * the pgmap the page gives is the one get_dev_pagemap() (the
+ * authoritative lookup by physical address) returns, and that each
+ * helper says the same for the page as for its head.
+ *
+ * The base kernel has no page_pgmap() and no compound devmap pages; there
+ * the raw word is what its own helpers read, and is right.  The Makefile
+ * defines HAVE_PAGE_PGMAP when the kernel's mm.h has the helper.
+ */
+#define DPI_PGMAP_MAX_NR	DPI_VMEMMAP_MAX_NR
+
+#ifdef HAVE_PAGE_PGMAP
+static struct dev_pagemap *dpi_page_pgmap(const struct page *page)
+{
+	return page_pgmap(page);
+}
+#else
+static struct dev_pagemap *dpi_page_pgmap(const struct page *page)
+{
+	return READ_ONCE(page->pgmap);
+}
+#endif
+
+/**
+ * struct dpi_pgmap_result - outcome of the last "pgmap" request
+ * @nr: pfns checked, 0 when there is no result
+ * @tails: how many of them are compound tails
+ * @mismatch: how many failed at least one check
+ * @first_pfn: the first pfn that failed
+ * @first_check: the check it failed first
+ * @got: for check "pgmap": the pgmap the page gave
+ * @want: for check "pgmap": the one get_dev_pagemap() returned
+ */
+struct dpi_pgmap_result {
+	unsigned long nr;
+	unsigned long tails;
+	unsigned long mismatch;
+	unsigned long first_pfn;
+	const char *first_check;
+	unsigned long got;
+	unsigned long want;
+};
+
+static struct dpi_pgmap_result dpi_pgmap_res;
+
+/*
+ * Check one struct page against @ref, the pgmap that holds its pfn.
+ * Returns NULL if all is well, else the name of the first failed check;
+ * *@tail says whether the page is a compound tail, *@got is the pgmap
+ * the page gave.  A tail whose head pointer is implausible is reported,
+ * not followed (as in "pages").
+ */
+static const char *dpi_pgmap_check_pfn(unsigned long pfn, struct page *page,
+				       struct dev_pagemap *ref, bool *tail,
+				       unsigned long *got)
+{
+	unsigned long raw, head_pfn;
+	struct page *head = page;
+
+	*tail = false;
+	*got = 0;
+	if (PagePoisoned(page))
+		return "poisoned";
+	raw = READ_ONCE(page->compound_head);
+	if (raw & 1) {
+		head = (struct page *)(raw - 1);
+		head_pfn = page_to_pfn(head);
+		if (head_pfn > pfn || pfn - head_pfn >= DPI_MAX_COMPOUND_NR ||
+		    !pfn_valid(head_pfn) || PagePoisoned(head))
+			return "bad_compound_head";
+		*tail = true;
+	}
+	*got = (unsigned long)dpi_page_pgmap(page);
+	if (*got != (unsigned long)ref)
+		return "pgmap";
+	if (is_device_private_page(page) != is_device_private_page(head))
+		return "device_private";
+	if (is_pci_p2pdma_page(page) != is_pci_p2pdma_page(head))
+		return "p2pdma";
+	if (page_is_devmap_managed(page) != page_is_devmap_managed(head))
+		return "devmap_managed";
+	return NULL;
+}
+
+/*
+ * Check [@start, @start + @nr).  -EINVAL if a pfn of the range is not
+ * ZONE_DEVICE memory with a live pgmap: the range is then not what the
+ * test meant to check.  The pgmap reference held across the walk keeps
+ * the memmap from being unplugged under it.
+ */
+static int dpi_pgmap_run(unsigned long start, unsigned long nr,
+			 struct dpi_pgmap_result *res)
+{
+	struct dev_pagemap *ref = NULL;
+	unsigned long i;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn = start + i, got;
+		const char *why;
+		struct page *page;
+		bool tail;
+
+		if (!pfn_valid(pfn)) {
+			ret = -EINVAL;
+			break;
+		}
+		ref = get_dev_pagemap(pfn, ref);
+		if (!ref) {
+			ret = -EINVAL;
+			break;
+		}
+		page = pfn_to_page(pfn);
+		/* A poisoned page has garbage zone bits: a mismatch, below. */
+		if (!PagePoisoned(page) && !is_zone_device_page(page)) {
+			ret = -EINVAL;
+			break;
+		}
+		why = dpi_pgmap_check_pfn(pfn, page, ref, &tail, &got);
+		if (tail)
+			res->tails++;
+		if (why && !res->mismatch++) {
+			res->first_pfn = pfn;
+			res->first_check = why;
+			res->got = got;
+			res->want = (unsigned long)ref;
+		}
+		/* A whole 1 TiB device is 2^28 pfns. */
+		if (!(i & 0xfff))
+			cond_resched();
+	}
+	if (ref)
+		put_dev_pagemap(ref);
+	res->nr = ret ? 0 : nr;
+	return ret;
+}
+
+/* The check runs at write time, so that a bad range fails the write. */
+static ssize_t dpi_pgmap_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct dpi_pgmap_result res;
+	struct dpi_request req;
+	int ret;
+
+	ret = dpi_parse_request(ubuf, count, DPI_PGMAP_MAX_NR, false, &req);
+	if (ret)
+		return ret;
+	if (req.stride != 1)
+		return -EINVAL;
+	ret = dpi_pgmap_run(req.start, req.nr, &res);
+	mutex_lock(&dpi_lock);
+	/* A refused range leaves no result, rather than a stale one. */
+	dpi_pgmap_res = res;
+	mutex_unlock(&dpi_lock);
+	return ret ? ret : count;
+}
+
+static int dpi_pgmap_show(struct seq_file *m, void *v)
+{
+	struct dpi_pgmap_result res;
+
+	mutex_lock(&dpi_lock);
+	res = dpi_pgmap_res;
+	mutex_unlock(&dpi_lock);
+	if (!res.nr)
+		return -ENODATA;
+	seq_printf(m, "checked=%lu tails=%lu mismatch=%lu", res.nr, res.tails,
+		   res.mismatch);
+	if (res.mismatch)
+		seq_printf(m, " first_pfn=%lu check=%s", res.first_pfn,
+			   res.first_check);
+	if (res.mismatch && !strcmp(res.first_check, "pgmap"))
+		seq_printf(m, " got=0x%lx want=0x%lx", res.got, res.want);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static int dpi_pgmap_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dpi_pgmap_show, NULL);
+}
+
+static const struct file_operations dpi_pgmap_fops = {
+	.owner = THIS_MODULE,
+	.open = dpi_pgmap_open,
+	.read = seq_read,
+	.write = dpi_pgmap_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* -------------------------------------------------------------- refbias */
+
+/*
+ * "refbias": write "PFN N" to hold N extra references on the compound
+ * head of PFN (N = 0 drops them), read
+ *
+ *   pfn=<P> head_pfn=<H> bias=<N> refcount=<R>
+ *
+ * for the pfn last written, R being the head's refcount now.  A test of
+ * the gup refcount overflow checks needs a head whose count is close to
+ * INT_MAX; taking 2^31 real references would take hours under TCG, so
+ * the module adds them in one page_ref_add().  A ZONE_DEVICE page never
+ * goes back to an allocator, so the extra references do no harm as long
+ * as they are dropped again: each biased head also keeps a dev_pagemap
+ * reference, so its memmap stays while the bias is held (and disabling
+ * the device waits for the bias to go).  Unloading drops every bias.
+ */
+#define DPI_REFBIAS_SLOTS	16
+
+/**
+ * struct dpi_refbias - extra references held on one compound head
+ * @head_pfn: pfn of the head
+ * @pgmap: reference that keeps the head's memmap, NULL for a free slot
+ * @bias: references held, > 0 in a used slot
+ */
+struct dpi_refbias {
+	unsigned long head_pfn;
+	struct dev_pagemap *pgmap;
+	int bias;
+};
+
+static struct dpi_refbias dpi_refbias[DPI_REFBIAS_SLOTS];
+/* The pfn last written, ULONG_MAX before the first write. */
+static unsigned long dpi_refbias_pfn = ULONG_MAX;
+
+/* Called with dpi_lock held. */
+static struct dpi_refbias *dpi_refbias_find(unsigned long head_pfn)
+{
+	int i;
+
+	for (i = 0; i < DPI_REFBIAS_SLOTS; i++)
+		if (dpi_refbias[i].pgmap && dpi_refbias[i].head_pfn == head_pfn)
+			return &dpi_refbias[i];
+	return NULL;
+}
+
+/* Called with dpi_lock held. */
+static void dpi_refbias_release(void)
+{
+	int i;
+
+	for (i = 0; i < DPI_REFBIAS_SLOTS; i++) {
+		struct dpi_refbias *b = &dpi_refbias[i];
+
+		if (!b->pgmap)
+			continue;
+		page_ref_sub(pfn_to_page(b->head_pfn), b->bias);
+		put_dev_pagemap(b->pgmap);
+		memset(b, 0, sizeof(*b));
+	}
+}
+
+static ssize_t dpi_refbias_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct dpi_refbias *b, *slot = NULL;
+	struct dev_pagemap *pgmap;
+	unsigned long pfn, n, head_pfn;
+	struct page *head;
+	char buf[DPI_CMD_MAX];
+	char *toks[2];
+	int old, ntok, i, ret = 0;
+	long base;
+
+	ntok = dpi_tokens(ubuf, count, buf, sizeof(buf), toks, ARRAY_SIZE(toks));
+	if (ntok < 0)
+		return ntok;
+	if (ntok != 2 || dpi_parse_ulong(toks[0], &pfn) ||
+	    dpi_parse_ulong(toks[1], &n) || n > INT_MAX ||
+	    pfn >= DPI_MAX_PFNS || !pfn_valid(pfn))
+		return -EINVAL;
+	pgmap = get_dev_pagemap(pfn, NULL);
+	if (!pgmap)
+		return -EINVAL;
+	if (PagePoisoned(pfn_to_page(pfn)) ||
+	    !is_zone_device_page(pfn_to_page(pfn))) {
+		put_dev_pagemap(pgmap);
+		return -EINVAL;
+	}
+	head = compound_head(pfn_to_page(pfn));
+	head_pfn = page_to_pfn(head);
+
+	mutex_lock(&dpi_lock);
+	b = dpi_refbias_find(head_pfn);
+	old = b ? b->bias : 0;
+	/*
+	 * The count without our bias must be a live page (a device page
+	 * that is not in use has refcount 1), and the new count must not
+	 * wrap: that would be the very overflow the tests look for.
+	 */
+	base = (long)page_ref_count(head) - old;
+	if (base <= 0 || base + (long)n > INT_MAX) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (n && !b) {
+		for (i = 0; i < DPI_REFBIAS_SLOTS && !slot; i++)
+			if (!dpi_refbias[i].pgmap)
+				slot = &dpi_refbias[i];
+		if (!slot) {
+			ret = -ENOSPC;
+			goto out;
+		}
+	}
+
+	if (n > old)
+		page_ref_add(head, n - old);
+	else if (n < old)
+		page_ref_sub(head, old - n);
+
+	if (slot) {
+		/* The slot keeps the pgmap reference taken above. */
+		slot->head_pfn = head_pfn;
+		slot->pgmap = pgmap;
+		slot->bias = n;
+		pgmap = NULL;
+	} else if (b && n) {
+		b->bias = n;
+	} else if (b) {
+		put_dev_pagemap(b->pgmap);
+		memset(b, 0, sizeof(*b));
+	}
+	dpi_refbias_pfn = pfn;
+out:
+	mutex_unlock(&dpi_lock);
+	if (pgmap)
+		put_dev_pagemap(pgmap);
+	return ret ? ret : count;
+}
+
+static int dpi_refbias_show(struct seq_file *m, void *v)
+{
+	struct dev_pagemap *pgmap;
+	struct dpi_refbias *b;
+	struct page *head;
+	unsigned long pfn;
+	int ret = 0;
+
+	mutex_lock(&dpi_lock);
+	pfn = dpi_refbias_pfn;
+	if (pfn == ULONG_MAX) {
+		ret = -ENODATA;
+		goto out;
+	}
+	/* Without a bias nothing else keeps the memmap there. */
+	pgmap = get_dev_pagemap(pfn, NULL);
+	if (!pgmap) {
+		ret = -ENODEV;
+		goto out;
+	}
+	head = compound_head(pfn_to_page(pfn));
+	b = dpi_refbias_find(page_to_pfn(head));
+	seq_printf(m, "pfn=%lu head_pfn=%lu bias=%d refcount=%d\n", pfn,
+		   page_to_pfn(head), b ? b->bias : 0, page_ref_count(head));
+	put_dev_pagemap(pgmap);
+out:
+	mutex_unlock(&dpi_lock);
+	return ret;
+}
+
+static int dpi_refbias_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dpi_refbias_show, NULL);
+}
+
+static const struct file_operations dpi_refbias_fops = {
+	.owner = THIS_MODULE,
+	.open = dpi_refbias_open,
+	.read = seq_read,
+	.write = dpi_refbias_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* ------------------------------------------------------------------ gup */
+
+/*
+ * "gup": write "MODE ADDR NR", read
+ *
+ *   ret=<R> held_refcount=<A> after_refcount=<B>
+ *
+ * The write takes references on NR pages at user address ADDR of the
+ * writing process, the way a driver would, with FOLL_WRITE:
+ *
+ *   pin-fast      pin_user_pages_fast()
+ *   pin           pin_user_pages() under mmap_read_lock()
+ *   pin-longterm  pin_user_pages(FOLL_LONGTERM) under mmap_read_lock()
+ *   get-fast      get_user_pages_fast()
+ *   get           get_user_pages() under mmap_read_lock()
+ *
+ * then records what the call returned (the number of pages, or -errno)
+ * and, if it got pages, the refcount of the compound head of the first
+ * one while they are held and after they are released again (unpin for
+ * the pin modes, put_page() of each page for the get modes); -1 when the
+ * call got nothing.  The write itself succeeds whatever gup returned;
+ * it fails only on bad input.  gup_benchmark cannot do this: it releases
+ * inside the ioctl and reports no refcount, and it walks the range in
+ * batches of its own.
+ */
+#define DPI_GUP_MAX_NR		(1UL << (PUD_SHIFT - PAGE_SHIFT))
+
+struct dpi_gup_result {
+	bool valid;
+	long ret;
+	int held;
+	int after;
+};
+
+static struct dpi_gup_result dpi_gup_res;
+
+enum dpi_gup_mode {
+	DPI_PIN_FAST,
+	DPI_PIN,
+	DPI_PIN_LONGTERM,
+	DPI_GET_FAST,
+	DPI_GET,
+};
+
+static const char * const dpi_gup_modes[] = {
+	[DPI_PIN_FAST] = "pin-fast",
+	[DPI_PIN] = "pin",
+	[DPI_PIN_LONGTERM] = "pin-longterm",
+	[DPI_GET_FAST] = "get-fast",
+	[DPI_GET] = "get",
+};
+
+static long dpi_gup_call(int mode, unsigned long addr, unsigned long nr,
+			 struct page **pages)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	switch (mode) {
+	case DPI_PIN_FAST:
+		return pin_user_pages_fast(addr, nr, FOLL_WRITE, pages);
+	case DPI_GET_FAST:
+		return get_user_pages_fast(addr, nr, FOLL_WRITE, pages);
+	}
+
+	mmap_read_lock(mm);
+	if (mode == DPI_PIN)
+		ret = pin_user_pages(addr, nr, FOLL_WRITE, pages, NULL);
+	else if (mode == DPI_PIN_LONGTERM)
+		ret = pin_user_pages(addr, nr, FOLL_WRITE | FOLL_LONGTERM,
+				     pages, NULL);
+	else
+		ret = get_user_pages(addr, nr, FOLL_WRITE, pages, NULL);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static ssize_t dpi_gup_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct dpi_gup_result res = { .valid = true, .held = -1, .after = -1 };
+	struct dev_pagemap *pgmap = NULL;
+	unsigned long addr, nr, i;
+	struct page **pages;
+	struct page *head;
+	char buf[DPI_CMD_MAX];
+	char *toks[3];
+	int ntok, mode;
+
+	ntok = dpi_tokens(ubuf, count, buf, sizeof(buf), toks, ARRAY_SIZE(toks));
+	if (ntok < 0)
+		return ntok;
+	if (ntok != 3)
+		return -EINVAL;
+	mode = match_string(dpi_gup_modes, ARRAY_SIZE(dpi_gup_modes), toks[0]);
+	if (mode < 0 || dpi_parse_ulong(toks[1], &addr) ||
+	    dpi_parse_ulong(toks[2], &nr) || !nr || nr > DPI_GUP_MAX_NR ||
+	    !current->mm)
+		return -EINVAL;
+
+	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	res.ret = dpi_gup_call(mode, addr, nr, pages);
+	if (res.ret > 0) {
+		head = compound_head(pages[0]);
+		/*
+		 * For device memory, keep the memmap of the head while its
+		 * count is read after the release (NULL for RAM, whose
+		 * memmap stays anyway).
+		 */
+		pgmap = get_dev_pagemap(page_to_pfn(head), NULL);
+		res.held = page_ref_count(head);
+		if (mode == DPI_GET_FAST || mode == DPI_GET) {
+			for (i = 0; i < res.ret; i++)
+				put_page(pages[i]);
+		} else {
+			unpin_user_pages(pages, res.ret);
+		}
+		res.after = page_ref_count(head);
+		if (pgmap)
+			put_dev_pagemap(pgmap);
+	}
+	kvfree(pages);
+
+	mutex_lock(&dpi_lock);
+	dpi_gup_res = res;
+	mutex_unlock(&dpi_lock);
+	return count;
+}
+
+static int dpi_gup_show(struct seq_file *m, void *v)
+{
+	struct dpi_gup_result res;
+
+	mutex_lock(&dpi_lock);
+	res = dpi_gup_res;
+	mutex_unlock(&dpi_lock);
+	if (!res.valid)
+		return -ENODATA;
+	seq_printf(m, "ret=%ld held_refcount=%d after_refcount=%d\n", res.ret,
+		   res.held, res.after);
+	return 0;
+}
+
+static int dpi_gup_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dpi_gup_show, NULL);
+}
+
+static const struct file_operations dpi_gup_fops = {
+	.owner = THIS_MODULE,
+	.open = dpi_gup_open,
+	.read = seq_read,
+	.write = dpi_gup_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 #ifdef CONFIG_KRETPROBES
 /*
  * "timing": write up to DPI_TIMING_MAX function names to time every call
@@ -936,6 +1525,9 @@ static int __init dax_pageinfo_init(void)
 	debugfs_create_file("vmemmap", 0600, dpi_dir, NULL, &dpi_vmemmap_fops);
 	debugfs_create_file("free", 0400, dpi_dir, NULL, &dpi_free_fops);
 	debugfs_create_file("leak", 0600, dpi_dir, NULL, &dpi_leak_fops);
+	debugfs_create_file("pgmap", 0600, dpi_dir, NULL, &dpi_pgmap_fops);
+	debugfs_create_file("refbias", 0600, dpi_dir, NULL, &dpi_refbias_fops);
+	debugfs_create_file("gup", 0600, dpi_dir, NULL, &dpi_gup_fops);
 	dpi_timing_init();
 	pr_info("loaded (test only)\n");
 	return 0;
@@ -946,6 +1538,9 @@ static void __exit dax_pageinfo_exit(void)
 	debugfs_remove_recursive(dpi_dir);
 	dpi_timing_exit();
 	dpi_leak_release();
+	mutex_lock(&dpi_lock);
+	dpi_refbias_release();
+	mutex_unlock(&dpi_lock);
 }
 
 module_init(dax_pageinfo_init);

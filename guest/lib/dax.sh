@@ -229,3 +229,38 @@ on_devices() {
 		esac
 	done
 }
+
+# field NAME: the value of NAME=VALUE in the first line on stdin that
+# has one (lines of space-separated NAME=VALUE words).
+field() {
+	tr ' ' '\n' | sed -n "s/^$1=//p" | head -1
+}
+
+# pgmap_check START NR: check that every reader of page->pgmap gives the
+# pfn's own dev_pagemap, tails through their head (test module "pgmap");
+# prints "checked=N tails=T mismatch=M [first_pfn=P check=C ...]".
+pgmap_check() {
+	echo "$1 $2" >"$PAGEINFO/pgmap" && cat "$PAGEINFO/pgmap"
+}
+
+# refbias PFN N: hold N extra references on the compound head of PFN (0:
+# none), so a test can put a head's refcount near INT_MAX; prints
+# "pfn=P head_pfn=H bias=N refcount=R". A device whose head holds a bias
+# cannot be disabled: set it back to 0 first (unloading drops it too).
+refbias() {
+	echo "$1 $2" >"$PAGEINFO/refbias" && cat "$PAGEINFO/refbias"
+}
+
+# kmsg_mark TEXT puts a marker line in the kernel log; dmesg_since TEXT
+# prints the log after the last marker TEXT (all of it if there is none),
+# so a test reads only what its own step made the kernel log.
+kmsg_mark() {
+	echo "dax-test: $1" >/dev/kmsg 2>/dev/null
+	true
+}
+dmesg_since() {
+	dmesg | awk -v m="dax-test: $1" '
+	{ line[NR] = $0 }
+	substr($0, length($0) - length(m) + 1) == m { from = NR }
+	END { for (i = from + 1; i <= NR; i++) print line[i] }'
+}

@@ -42,10 +42,13 @@ static void usage(void)
 		"       %s private DEV ALIGN\n"
 		"       %s unaligned DEV ALIGN\n"
 		"       %s pagesize DEV SIZE ALIGN\n"
-		"       %s hwpoison DEV SIZE ALIGN OFFSET\n"
-		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET take K/M/G suffixes.\n"
+		"       %s hwpoison DEV SIZE ALIGN OFFSET [MAPOFF]\n"
+		"       %s offset DEV ALIGN OFFSET\n"
+		"       %s gup DEV SIZE ALIGN MODE OFFSET NR\n"
+		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF take K/M/G suffixes.\n"
+		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -556,18 +559,19 @@ static long smaps_kernel_pagesize(const void *p)
 }
 
 /*
- * Open @dev, map @len bytes of it MAP_SHARED at an @align-aligned address
- * and fault every @align unit in; exits on any failure.
+ * Open @dev, map @len bytes of it from file offset @off MAP_SHARED at an
+ * @align-aligned address and fault every @align unit in; exits on any
+ * failure.
  */
 static char *map_touched(const char *dev, uint64_t len, uint64_t align,
-			 int *fdp)
+			 uint64_t off, int *fdp)
 {
 	char *p;
 
 	*fdp = open_dev(dev);
-	p = map_at_align(*fdp, len, align, MAP_SHARED, 0);
+	p = map_at_align(*fdp, len, align, MAP_SHARED, (off_t)off);
 	if (p == MAP_FAILED)
-		fail("mmap %s: %s", dev, strerror(errno));
+		fail("mmap %s at offset %#" PRIx64 ": %s", dev, off, strerror(errno));
 	touch_or_fail(p, len, align);
 	return p;
 }
@@ -583,7 +587,7 @@ static int cmd_pagesize(int argc, char **argv)
 		usage();
 	align = arg_align(argv[4]);
 	len = arg_len(argv[3], align);
-	p = map_touched(argv[2], len, align, &fd);
+	p = map_touched(argv[2], len, align, 0, &fd);
 	kb = smaps_kernel_pagesize(p);
 	if (kb < 0)
 		fail("no KernelPageSize for the mapping at %p in /proc/self/smaps",
@@ -596,21 +600,29 @@ static int cmd_pagesize(int argc, char **argv)
 
 /* ------------------------------------------------------------- hwpoison */
 
+/*
+ * Poison the 4K page at OFFSET of a mapping of SIZE bytes that starts at
+ * file offset MAPOFF (default 0, a multiple of ALIGN): the device page is
+ * the one at MAPOFF + OFFSET, and with a MAPOFF the kernel has to account
+ * for the mapping's vm_pgoff to find the process and the address.
+ */
 static int cmd_hwpoison(int argc, char **argv)
 {
 	static volatile int mret, merr;
-	uint64_t len, align, off, where;
+	uint64_t len, align, off, mapoff = 0, where;
 	char *p;
 	int fd;
 
-	if (argc != 6)
+	if (argc != 6 && argc != 7)
 		usage();
 	align = arg_align(argv[4]);
 	len = arg_len(argv[3], align);
 	off = arg_size(argv[5]);
-	if (off % PG || off >= len)
+	if (argc == 7)
+		mapoff = arg_size(argv[6]);
+	if (off % PG || off >= len || mapoff % align || mapoff > INT64_MAX - len)
 		usage();
-	p = map_touched(argv[2], len, align, &fd);
+	p = map_touched(argv[2], len, align, mapoff, &fd);
 	if (touch(p + off, PG, PG, &where))
 		fail("%s touching offset %#" PRIx64, signame(sig_no), off);
 
@@ -640,6 +652,194 @@ static int cmd_hwpoison(int argc, char **argv)
 	     mret, merr, strerror(merr));
 }
 
+/* --------------------------------------------------------------- offset */
+
+/*
+ * Stamp of the 4K page at device offset @off: the offset itself, tagged
+ * in the high bits so that a page that was never stamped (zeroes, or
+ * another test's data) cannot pass for the page at offset 0.
+ */
+#define STAMP_TAG	UINT64_C(0x57a3900000000000)
+#define STAMP_MASK	UINT64_C(0xfffff00000000000)
+
+static uint64_t stamp(uint64_t off)
+{
+	return STAMP_TAG | off;
+}
+
+/* Print a word read back: the offset it stamps, or its raw value. */
+static void print_word(const char *name, uint64_t v)
+{
+	if ((v & STAMP_MASK) == STAMP_TAG)
+		printf(" %s=%#" PRIx64, name, v & ~STAMP_MASK);
+	else
+		printf(" %s=raw:%#" PRIx64, name, v);
+}
+
+/*
+ * Map ALIGN bytes of the device at file offset OFFSET, at an aligned
+ * address (MAP_FIXED in a reservation), and report what happens:
+ *
+ *   einval                          mmap() refused the offset (exit 0)
+ *   mapped ok                       the mapping shows the device from
+ *                                   OFFSET on (exit 0)
+ *   mapped wrong-data at=+X got=G want=W
+ *                                   it shows other data (exit 1)
+ *   mapped sigbus at=+X             access raised SIGBUS (exit 1)
+ *
+ * Before that, every 4K page of the device that such a mapping could
+ * show (from 0 to the end of the aligned block that holds
+ * OFFSET + ALIGN - 4K) gets its device offset stamped in its first word,
+ * through a mapping at offset 0.  The new mapping is then checked at +0
+ * and +ALIGN-4K.  A device-dax fault maps the whole aligned block behind
+ * the faulting address, so a kernel that accepts an unaligned offset
+ * shows the aligned block that contains it: wrong data.
+ */
+static int cmd_offset(int argc, char **argv)
+{
+	static volatile uint64_t o;
+	static volatile int i;
+	uint64_t align, off, stamp_len, at[2], got, want;
+	char *p;
+	int fd;
+
+	if (argc != 5)
+		usage();
+	align = arg_align(argv[3]);
+	off = arg_size(argv[4]);
+	if (off % PG || off > SIZE_MAX / 4)
+		usage();
+	stamp_len = (off + 2 * align - 1) / align * align;
+
+	fd = open_dev(argv[2]);
+	p = map_at_align(fd, stamp_len, align, MAP_SHARED, 0);
+	if (p == MAP_FAILED)
+		fail("mmap %#" PRIx64 " bytes at offset 0: %s", stamp_len,
+		     strerror(errno));
+	install_handlers();
+	if (sigsetjmp(guard_env, 1))
+		fail("%s (code %d) stamping offset %#" PRIx64
+		     " (device smaller than %#" PRIx64 "?)", signame(sig_no),
+		     sig_code, (uint64_t)o, stamp_len);
+	guard_armed = 1;
+	for (o = 0; o < stamp_len; o += PG)
+		*(volatile uint64_t *)(p + o) = stamp(o);
+	guard_armed = 0;
+	if (munmap(p, stamp_len))
+		fail("munmap: %s", strerror(errno));
+
+	p = map_at_align(fd, align, align, MAP_SHARED, (off_t)off);
+	if (p == MAP_FAILED) {
+		if (errno != EINVAL)
+			fail("mmap at offset %#" PRIx64 ": %s, want success or EINVAL",
+			     off, strerror(errno));
+		printf("einval\n");
+		close(fd);
+		return 0;
+	}
+
+	at[0] = 0;
+	at[1] = align - PG;
+	install_handlers();
+	i = 0;
+	if (sigsetjmp(guard_env, 1)) {
+		printf("mapped sigbus at=+%#" PRIx64 "\n", at[i]);
+		return 1;
+	}
+	for (i = 0; i < 2; i++) {
+		guard_armed = 1;
+		got = *(volatile uint64_t *)(p + at[i]);
+		guard_armed = 0;
+		want = stamp(off + at[i]);
+		if (got != want) {
+			printf("mapped wrong-data at=+%#" PRIx64, at[i]);
+			print_word("got", got);
+			print_word("want", want);
+			printf("\n");
+			return 1;
+		}
+	}
+	munmap(p, align);
+	close(fd);
+	printf("mapped ok\n");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ gup */
+
+#define GUP_FILE "/sys/kernel/debug/dax_pageinfo/gup"
+
+/*
+ * Map SIZE bytes of the device, write-fault all of it (a read fault maps
+ * a device-dax PMD read-only and FOLL_WRITE gup-fast would then leave it
+ * to the slow path), then have the test module pin or get NR pages from
+ * the mapping's OFFSET in this process (dax_pageinfo "gup", see
+ * guest/kmod/README.md) and print the module's one-line report:
+ *
+ *   ret=<R> held_refcount=<A> after_refcount=<B>
+ *
+ * Exit 0 whatever gup returned; 1 if the module refused the request.
+ */
+static int cmd_gup(int argc, char **argv)
+{
+	static volatile uint64_t o;
+	uint64_t len, align, off, nr;
+	char cmd[128], res[256];
+	ssize_t n;
+	char *p;
+	int fd, gfd, len_cmd;
+
+	if (argc != 8)
+		usage();
+	align = arg_align(argv[4]);
+	len = arg_len(argv[3], align);
+	off = arg_size(argv[6]);
+	nr = arg_size(argv[7]);
+	if (off % PG || off >= len || !nr)
+		usage();
+
+	fd = open_dev(argv[2]);
+	p = map_at_align(fd, len, align, MAP_SHARED, 0);
+	if (p == MAP_FAILED)
+		fail("mmap %s: %s", argv[2], strerror(errno));
+	/* Rewrite the first byte of every unit: a write fault, data kept. */
+	install_handlers();
+	if (sigsetjmp(guard_env, 1))
+		fail("%s (code %d) write-faulting offset %#" PRIx64,
+		     signame(sig_no), sig_code, (uint64_t)o);
+	guard_armed = 1;
+	for (o = 0; o < len; o += align)
+		*(volatile char *)(p + o) = *(volatile char *)(p + o);
+	guard_armed = 0;
+
+	len_cmd = snprintf(cmd, sizeof(cmd), "%s 0x%lx %" PRIu64 "\n", argv[5],
+			   (unsigned long)(p + off), nr);
+	if (len_cmd < 0 || (size_t)len_cmd >= sizeof(cmd))
+		usage();
+	gfd = open(GUP_FILE, O_WRONLY | O_CLOEXEC);
+	if (gfd < 0)
+		fail("open %s: %s", GUP_FILE, strerror(errno));
+	n = write(gfd, cmd, len_cmd);
+	if (n != len_cmd)
+		fail("write \"%.*s\" to %s: %s", len_cmd - 1, cmd, GUP_FILE,
+		     n < 0 ? strerror(errno) : "short write");
+	close(gfd);
+
+	gfd = open(GUP_FILE, O_RDONLY | O_CLOEXEC);
+	if (gfd < 0)
+		fail("open %s: %s", GUP_FILE, strerror(errno));
+	n = read(gfd, res, sizeof(res) - 1);
+	if (n <= 0)
+		fail("read %s: %s", GUP_FILE, n < 0 ? strerror(errno) : "empty");
+	res[n] = '\0';
+	close(gfd);
+	fputs(res, stdout);
+
+	munmap(p, len);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -654,5 +854,9 @@ int main(int argc, char **argv)
 		return cmd_pagesize(argc, argv);
 	if (!strcmp(argv[1], "hwpoison"))
 		return cmd_hwpoison(argc, argv);
+	if (!strcmp(argv[1], "offset"))
+		return cmd_offset(argc, argv);
+	if (!strcmp(argv[1], "gup"))
+		return cmd_gup(argc, argv);
 	usage();
 }

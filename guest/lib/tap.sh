@@ -58,6 +58,24 @@ within() {
 	fi
 }
 
+# at_most GOT MAX DESC: GOT <= MAX (integers; anything else in GOT is a
+# failure, not a zero)
+at_most() {
+	case "$1" in
+	'' | - | -*[!0-9]* | [!-]*[!0-9]*)
+		not_ok "$3"
+		diag "  got '$1', not an integer"
+		return
+		;;
+	esac
+	if [ "$1" -le "$2" ]; then
+		ok "$3 ($1, at most $2)"
+	else
+		not_ok "$3"
+		diag "  got $1, want at most $2"
+	fi
+}
+
 # median N...: the middle value of integers (the lower one of the two
 # middle values when there is an even number).
 median() {

@@ -16,8 +16,11 @@
 # MAX_SLOPE, 2 kB (half a page) per cycle, sits between the two, about
 # 2 kB per cycle from the worst of either; the injected leak is run in
 # every check, so a measurement that could no longer see it turns red.
-# A single difference of two readings is held to TOL_KB, twice the
-# largest scatter.
+# A single difference of two readings may lose at most TOL_KB, twice
+# the largest scatter. It is one-sided: free memory that grows over the
+# cycles (caches draining after a busy suite: one base run gained 380 kB
+# over 120 cycles, slope -1.6 kB per cycle) is no teardown defect, and a
+# leak of a page per cycle loses 480 kB.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
@@ -86,7 +89,7 @@ if slope_ok "$3"; then
 else
 	not_ok "e820 2M: memory lost per enable/disable cycle is at most $MAX_SLOPE kB ($3)"
 fi
-within "$2" 0 "$TOL_KB" "e820 2M: kB lost over $CYCLES enable/disable cycles"
+at_most "$2" "$TOL_KB" "e820 2M: kB lost over $CYCLES enable/disable cycles"
 
 # The same with one page held per cycle: the slope check must turn red.
 # shellcheck disable=SC2046
@@ -111,7 +114,7 @@ for round in warm-up measured; do
 	done
 done
 is "$fails" 0 "e820: align changes 1G, 4K, 2M, 1G succeed (twice)"
-within $((f0 - $(free_kb))) 0 "$TOL_KB" "e820: kB lost over a round of align changes"
+at_most $((f0 - $(free_kb))) "$TOL_KB" "e820: kB lost over a round of align changes"
 ndctl enable-namespace "$ns" >/dev/null 2>&1
 check "e820: data round trip after the cycles" daxmap data "/dev/$dev" "$(bytes 2G)" "$(bytes 1G)"
 ns_destroy_all

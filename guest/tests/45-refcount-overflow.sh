@@ -3,9 +3,11 @@
 # reference that gup takes on a subpage lands on the head: one pin of a
 # 1G page adds 262144, so a few thousand pins of one page would wrap it.
 # gup-fast, slow gup and longterm pins have to refuse a grab that would
-# take the head past INT_MAX, with -ENOMEM and nothing taken. The test
+# take the head past its limit, with -ENOMEM and nothing taken. The limit
+# is INT_MAX less the kernel's GUP_REFS_HEADROOM (2^30), the room it keeps
+# for grabs that race past the check on the same head. The test
 # module's refbias holds extra references on the head of the first unit
-# so that it sits at INT_MAX - 100: a whole-unit pin must then fail and
+# so that it sits at LIMIT - 100: a whole-unit pin must then fail and
 # leave the count alone, a single-page pin still fits, and with the bias
 # gone the same pins succeed and give back exactly what they took.
 # Skipped on the base kernel: its order-0 pages take one reference per
@@ -24,8 +26,8 @@ if ! pageinfo_load; then
 	exit 0
 fi
 
-INT_MAX=2147483647
-HIGH=$((INT_MAX - 100))
+LIMIT=$((2147483647 - 1073741824))
+HIGH=$((LIMIT - 100))
 MODES="pin-fast pin pin-longterm get-fast"
 
 # gup DEV ALIGN MODE NR: "ret=R held_refcount=A after_refcount=B" for NR
@@ -48,17 +50,17 @@ overflow_tests() {
 		return
 	fi
 	is "$(refbias "$S" $((HIGH - r0)) | field refcount)" "$HIGH" \
-		"$1: refbias puts the head's refcount at INT_MAX-100"
+		"$1: refbias puts the head's refcount at LIMIT-100"
 	for mode in $MODES; do
 		out=$(gup "$2" "$a" "$mode" "$nr")
 		is "$(echo "$out" | field ret)" -12 \
-			"$1: $mode of $nr pages with the head at INT_MAX-100 fails with -ENOMEM"
-		is "$(head_refs)" "$HIGH" "$1: and leaves the head's refcount at INT_MAX-100"
+			"$1: $mode of $nr pages with the head at LIMIT-100 fails with -ENOMEM"
+		is "$(head_refs)" "$HIGH" "$1: and leaves the head's refcount at LIMIT-100"
 	done
 	for mode in $MODES; do
 		out=$(gup "$2" "$a" "$mode" 1)
 		is "$out" "ret=1 held_refcount=$((HIGH + 1)) after_refcount=$HIGH" \
-			"$1: $mode of 1 page with the head at INT_MAX-100 takes one reference and gives it back"
+			"$1: $mode of 1 page with the head at LIMIT-100 takes one reference and gives it back"
 	done
 	is "$(refbias "$S" 0 | field refcount)" "$r0" "$1: without the bias the refcount is back to $r0"
 	# A compound page of order > 1 counts a pin as one reference on the

@@ -3,9 +3,10 @@
 # reference that gup takes on a subpage lands on the head: one pin of a
 # 1G page adds 262144, so a few thousand pins of one page would wrap it.
 # gup-fast, slow gup and longterm pins have to refuse a grab that would
-# take the head past its limit, with -ENOMEM and nothing taken. The limit
-# is INT_MAX less the kernel's GUP_REFS_HEADROOM (2^30), the room it keeps
-# for grabs that race past the check on the same head. The test
+# take the head past its limit, with -ENOMEM and nothing taken. The
+# limit is INT_MAX less the kernel's GUP_REFS_HEADROOM (INT_MAX / 2), the
+# room it keeps for grabs that race past the check on the same head. The
+# test
 # module's refbias holds extra references on the head of the first unit
 # so that it sits at LIMIT - 100: a whole-unit pin must then fail and
 # leave the count alone, a single-page pin still fits, and with the bias
@@ -26,7 +27,7 @@ if ! pageinfo_load; then
 	exit 0
 fi
 
-LIMIT=$((2147483647 - 1073741824))
+LIMIT=$((2147483647 - 2147483647 / 2))
 HIGH=$((LIMIT - 100))
 MODES="pin-fast pin pin-longterm get-fast"
 

@@ -6,11 +6,10 @@
 # take the head past its limit, with -ENOMEM and nothing taken. The
 # limit is INT_MAX less the kernel's GUP_REFS_HEADROOM (INT_MAX / 2), the
 # room it keeps for grabs that race past the check on the same head. The
-# test
-# module's refbias holds extra references on the head of the first unit
-# so that it sits at LIMIT - 100: a whole-unit pin must then fail and
-# leave the count alone, a single-page pin still fits, and with the bias
-# gone the same pins succeed and give back exactly what they took.
+# test module's refbias holds extra references on the head of the first
+# unit so that it sits at LIMIT - 100: a whole-unit pin must then fail
+# and leave the count alone, a single-page pin still fits, and with the
+# bias gone the same pins succeed and give back exactly what they took.
 # Skipped on the base kernel: its order-0 pages take one reference per
 # 4K page each, far from any overflow.
 # shellcheck source=guest/lib/tap.sh

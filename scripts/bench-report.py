@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Usage: scripts/bench-report.py RESULTS_DIR
+       scripts/bench-report.py --pair RESULTS_DIR PAIR
 
 Turn the raw samples of scripts/bench into RESULTS_DIR/bench.md and
 RESULTS_DIR/bench.png and print the Markdown report.
@@ -11,9 +12,13 @@ of its samples; each pair gives one ratio per row (base and series booted
 one after the other); a row reports the median ratio over the pairs and
 the min-max of the pair ratios. Times are reported as speedups
 (base/series, > 1 is faster), memory as series/base. The control rows
-(anonymous memory, which the series does not change) must have 1.0 inside
-their range or a median within 5 % of it, otherwise the run is flagged as
-noisy.
+(anonymous memory, which the series does not change) must have a median
+within 5 % of 1.0 and every pair within 15 %, otherwise the run is
+flagged as noisy.
+
+--pair: check the controls of one boot pair as scripts/bench runs it:
+print its control ratios and exit 1 when one of them is further than
+PAIR_TOL from 1.0 (the pair is then re-run).
 """
 import re
 import statistics
@@ -88,21 +93,47 @@ def rfmt(rs, nd=2, unit=""):
     return f"{med(rs):.{nd}f}{unit} [{min(rs):.{nd}f}-{max(rs):.{nd}f}] /{len(rs)}"
 
 
-# How far a control's median ratio may sit from 1.0 when 1.0 is outside
-# the min-max of its pair ratios. With 3 pairs of pure noise all three
-# ratios fall on one side of 1.0 a quarter of the time, so "1.0 inside
-# the range" alone would flag most runs (4 control figures); TCG timings
-# of one boot move by a few percent, and a real shift of a control by
-# more than 5 % is what the flag is for.
+# How far a control's median ratio may sit from 1.0. Pairs with a control
+# further than PAIR_TOL off were re-run by scripts/bench; what is left is
+# TCG's boot-to-boot spread (+-10 % per pair on an idle host), whose
+# median over 5 pairs stays within a few percent of 1.0.
 CONTROL_TOL = 0.05
+
+# How far one pair's control ratio may sit from 1.0 before scripts/bench
+# re-runs the pair. Measured on an idle host (two 5-pair runs, 20 control
+# ratios): 0.88-1.09; a boot that shared the host with other work ran its
+# anonymous 4K gup-fast at 0.57-0.75 of its partner.
+PAIR_TOL = 0.15
+
+CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
+            (("control-u-n512", "2M", "thp"), "anonymous THP, gup-fast (-u -t)")]
+
+
+def check_pair(res, pair):
+    """Exit status of --pair: 0 when every control ratio of PAIR is near 1."""
+    d = {k: load(res / f"raw-{k}-{pair}.txt") for k in KINDS}
+    bad = 0
+    for key, name in CONTROLS:
+        for m in ("get_us", "put_us"):
+            b, s = med(d["base"][key + (m,)]), med(d["series"][key + (m,)])
+            if not b or not s:
+                print(f"pair {pair}: {name} {m[:3]}: no samples")
+                bad = 1
+                continue
+            off = abs(b / s - 1.0) > PAIR_TOL
+            bad |= off
+            print(f"pair {pair}: {name} {m[:3]} {b / s:.2f}{' (off)' if off else ''}")
+    return bad
 
 
 def control_at_one(rs):
     """True when a control's pair ratios are consistent with 1.0."""
-    return min(rs) <= 1.0 <= max(rs) or abs(med(rs) - 1.0) <= CONTROL_TOL
+    return abs(med(rs) - 1.0) <= CONTROL_TOL and all(abs(x - 1.0) <= PAIR_TOL for x in rs)
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--pair":
+        return check_pair(Path(sys.argv[2]), sys.argv[3])
     if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__)
         return 0 if len(sys.argv) == 2 else 2
@@ -123,14 +154,12 @@ def main():
             "Absolute figures: median over the boots.", ""]
 
     # Controls first: they say whether the timings can be trusted.
-    controls = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
-                (("control-u-n512", "2M", "thp"), "anonymous THP, gup-fast (-u -t)")]
     noisy = []
     out += ["## Controls: paths the series does not change (must be 1.0)", "",
-            "1.0 must lie inside the pair range or within 5 % of the median.", "",
+            f"The median must be within {CONTROL_TOL:.0%} of 1.0 and every pair within {PAIR_TOL:.0%}.", "",
             "| control | get base us | series | speedup | put base us | series | speedup |",
             "|---|---|---|---|---|---|---|"]
-    for key, name in controls:
+    for key, name in CONTROLS:
         cells = []
         for m in ("get_us", "put_us"):
             k = key + (m,)
@@ -141,11 +170,22 @@ def main():
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     out.append("")
     if noisy:
-        out += ["**NOISY RUN**: a control moved (1.0 outside its range and more "
-                "than 5 % from its median): "
+        out += ["**NOISY RUN**: a control moved: "
                 + "; ".join(noisy) + ". Treat the timings below as noise.", ""]
     else:
         out += ["Every control is at 1.0.", ""]
+
+    loads = {run: [v for d in r.d.values() for v in d[("host", "-", run, "other_cpu_pct")]]
+             for run in ("main", "big")}
+    if any(loads.values()):
+        out += ["Other host load during the boots (CPU time of host processes "
+                "other than QEMU, % of one CPU): "
+                + "; ".join(f"{run} boots median {fmt(med(v))} %, max {fmt(max(v))} %"
+                            for run, v in loads.items() if v) + ".", ""]
+    renoisy = sorted(res.glob("noisy-base-*.txt"))
+    if renoisy:
+        out += [f"{len(renoisy)} pair(s) re-run because a control was more than "
+                f"{PAIR_TOL:.0%} off 1.0 (samples kept in noisy-*.txt).", ""]
 
     out += ["## Struct-page memory of a 3 GiB e820 namespace", "",
             "| align | map | free-memory drop kB base | series | series/base "
@@ -241,12 +281,29 @@ def main():
                     speed.append((f"get {mode} {al}", gr))
                 if n == "512" and pr:
                     speed.append((f"put {mode} {al}", pr))
-    for key, name in controls:
+    for key, name in CONTROLS:
         for m in ("get_us", "put_us"):
             rs = r.ratios(key + (m,), True)
             if rs:
                 speed.append((f"{m[:3]} ctl {key[2]}", rs))
     out += ["", "speedup = base / series.", ""]
+
+    rows = []
+    for mode in ("-a", "-u", "-b"):
+        key = (f"fsdax{mode}-n512", "2M", "ext4")
+        g, p = key + ("get_us",), key + ("put_us",)
+        if not any(r.boot_meds(k, g) for k in KINDS):
+            continue
+        rows.append(f"| {mode} -n 512 | {fmt(r.value('base', g))} | {fmt(r.value('series', g))} "
+                    f"| {rfmt(r.ratios(g, True), 2, 'x')} | {fmt(r.value('base', p))} "
+                    f"| {fmt(r.value('series', p))} | {rfmt(r.ratios(p, True), 2, 'x')} |")
+    if rows:
+        out += ["## gup_benchmark on a 1 GiB file, ext4 -o dax over a 2M fsdax namespace (us)", "",
+                "| test | get base | series | speedup | put base | series | speedup |",
+                "|---|---|---|---|---|---|---|"] + rows
+        out += ["", "fsdax pages are order-0 (no compound pages in 5.10 fsdax); "
+                "the series changes the gup-fast PMD path they take and must "
+                "not slow it. FOLL_LONGTERM (-L) is refused on fsdax.", ""]
 
     out += ["## Scale run: one 1G --map=mem namespace over a huge NVDIMM, 2 GiB guest", "",
             "| kernel | region GiB | enabled | free-memory drop kB | enable ms | data round trip |",

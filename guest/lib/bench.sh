@@ -59,6 +59,28 @@ gup_samples() {
 	done
 }
 
+# fsdax_samples: gup_benchmark on a 1 GiB file of ext4 -o dax over a 2 GiB
+# fsdax NFIT namespace (2M align, PMD faults where the extents allow):
+# the series changes __gup_device_huge(), which fsdax PMD pins take too.
+# FOLL_LONGTERM is refused on fsdax, so no -L.
+fsdax_samples() {
+	nfit_reset >/dev/null
+	out=$(ndctl create-namespace -r "$(region_of ACPI.NFIT)" -m fsdax -M mem -a 2M -s 2G) ||
+		{ b fsdax 2M mem create_failed 1; return; }
+	blk=/dev/$(echo "$out" | json blockdev)
+	mkdir -p /mnt/fsdax
+	if mke2fs -q -F -t ext4 -b 4096 "$blk" >/dev/null 2>&1 &&
+		mount -t ext4 -o dax "$blk" /mnt/fsdax && fallocate -l 1G /mnt/fsdax/f; then
+		for mode in -a -u -b; do
+			gup "fsdax$mode-n512" 2M ext4 -f /mnt/fsdax/f -S -m 1024 -n 512 "$mode"
+		done
+	else
+		b fsdax 2M ext4 mount_failed 1
+	fi
+	umount /mnt/fsdax 2>/dev/null
+	ndctl destroy-namespace -f all >/dev/null 2>&1
+}
+
 # Kernel functions the enable of a namespace is timed in (test module
 # "timing", kretprobes), outermost first: the dax probe, memremap_pages()
 # and inside it the hot-add (arch_add_memory(), per section
@@ -85,16 +107,23 @@ timed_enable() {
 	echo >"$_t"
 }
 
+# controls: gup-fast get and put_page put on anonymous 4K pages (-T)
+# and THP (-t), paths the series does not change.
+controls() {
+	gup control-u-n512 4K anon -m 1024 -n 512 -u -T
+	gup control-u-n512 2M thp -m 1024 -n 512 -u -t
+}
+
 case "$what" in
+control)
+	controls
+	;;
 main)
-	# Controls first: anonymous memory, 4K pages (-T) and THP (-t),
-	# gup-fast get and put_page put, which the series does not change.
-	# Measured before any namespace work, whose vmemmap allocations leave
+	# Controls first, measured before any namespace work, whose vmemmap allocations leave
 	# the free lists in a different order on each kernel (after it, the
 	# series' 4K anonymous gup-fast ran at 19 or at 25-33 ms depending on
 	# the boot, base at 17-21 ms).
-	gup control-u-n512 4K anon -m 1024 -n 512 -u -T
-	gup control-u-n512 2M thp -m 1024 -n 512 -u -t
+	controls
 	for map in mem dev; do
 		for align in 4K 2M 1G; do
 			memmap_samples "$align" "$map"
@@ -104,6 +133,7 @@ main)
 		gup_samples "$align"
 	done
 	ns_destroy_all
+	fsdax_samples
 	;;
 big)
 	# A 64 GiB namespace on the 65 GiB NVDIMM, --map=mem, 2M and 1G.
@@ -134,20 +164,21 @@ scale)
 	t1=$(now_ms)
 	dev=$(echo "$out" | json chardev)
 	# ndctl can report success when the namespace was reconfigured but
-	# the dax device failed to probe (base: -ENOMEM for the memmap):
-	# enabled means the character device is there.
-	if [ -n "$dev" ] && [ -c "/dev/$dev" ]; then
+	# the dax device failed to probe (base: -ENOMEM for the memmap; its
+	# character device then still exists): enabled means the device is
+	# bound to its driver and data written through it reads back.
+	if [ -n "$dev" ] && [ -e "/sys/bus/dax/devices/$dev/driver" ] &&
+		daxmap data "/dev/$dev" "$(bytes 2G)" "$(bytes 1G)" >/dev/null 2>&1; then
 		b scale 1G mem enabled 1
 		b scale 1G mem free_kb $((before - $(avail_kb)))
 		b scale 1G mem enable_ms $((t1 - t0))
-		daxmap data "/dev/$dev" "$(bytes 2G)" "$(bytes 1G)" >/dev/null 2>&1 &&
-			b scale 1G mem data_ok 1
-		ndctl destroy-namespace -f "$ns" >/dev/null 2>&1 && b scale 1G mem destroyed 1
+		b scale 1G mem data_ok 1
 	else
 		b scale 1G mem enabled 0
-		echo "$out" | tail -2 | sed 's/^/# /'
-		ndctl destroy-namespace -f "$ns" >/dev/null 2>&1
+		b scale 1G mem free_kb $((before - $(avail_kb)))
+		{ echo "$out"; dmesg | grep -E 'probe of .* failed|alloc failure'; } | tail -3 | sed 's/^/# /'
 	fi
+	ndctl destroy-namespace -f "$ns" >/dev/null 2>&1 && b scale 1G mem destroyed 1
 	;;
 esac
 true

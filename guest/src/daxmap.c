@@ -45,10 +45,12 @@ static void usage(void)
 		"       %s hwpoison DEV SIZE ALIGN OFFSET [MAPOFF]\n"
 		"       %s offset DEV ALIGN OFFSET\n"
 		"       %s gup DEV SIZE ALIGN MODE OFFSET NR\n"
-		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF take K/M/G suffixes.\n"
+		"       %s odirect DEV SIZE ALIGN BLKDEV OFFSET LEN\n"
+		"       %s mremap DEV SIZE ALIGN\n"
+		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF, LEN take K/M/G suffixes.\n"
 		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -840,6 +842,180 @@ static int cmd_gup(int argc, char **argv)
 	return 0;
 }
 
+/* -------------------------------------------------------------- odirect */
+
+/* Transfer all of @len bytes with pread/pwrite on an O_DIRECT fd. */
+static void xfer(int fd, char *buf, uint64_t len, off_t pos, int write)
+{
+	ssize_t n;
+
+	n = write ? pwrite(fd, buf, len, pos) : pread(fd, buf, len, pos);
+	if (n < 0 || (uint64_t)n != len)
+		fail("O_DIRECT %s of %" PRIu64 " bytes at %lld: %s", write ? "write" : "read",
+		     len, (long long)pos, n < 0 ? strerror(errno) : "short transfer");
+}
+
+/*
+ * Both directions of O_DIRECT between block device BLKDEV and a mapping
+ * of the whole device-dax DEV (SIZE bytes, aligned to ALIGN), at device
+ * offset OFFSET, LEN bytes: the block layer pins the subpages of the
+ * device's compound pages (get_user_pages) and the driver looks at each
+ * one (NVMe: is_pci_p2pdma_page()).
+ *   1. pattern A is written to BLKDEV from an anonymous buffer, read
+ *      into the device mapping at OFFSET, and checked there;
+ *   2. pattern B is stamped into the device mapping at OFFSET, written
+ *      to BLKDEV from there, read back into the anonymous buffer, and
+ *      checked.
+ * Every 4K page of both copies is checked at three words; the device
+ * bytes just before and after the range must be untouched.
+ */
+static int cmd_odirect(int argc, char **argv)
+{
+	uint64_t len, size, align, off, pg, i;
+	char *map, *buf;
+	int fd, bfd;
+
+	if (argc != 8)
+		usage();
+	align = arg_align(argv[3]);
+	size = arg_len(argv[2], align);
+	off = arg_size(argv[5]);
+	len = arg_size(argv[6]);
+	if (!len || len % PG || off % PG || off + len > size || off + len < off)
+		usage();
+	fd = open_dev(argv[1]);
+	bfd = open(argv[4], O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (bfd < 0)
+		fail("open %s O_DIRECT: %s", argv[4], strerror(errno));
+	map = map_at_align(fd, size, align, MAP_SHARED, 0);
+	if (map == MAP_FAILED)
+		fail("mmap %s: %s", argv[1], strerror(errno));
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		fail("mmap %" PRIu64 " anonymous bytes: %s", len, strerror(errno));
+
+	/* guards around the range, where the device has room for them */
+	if (off)
+		*(volatile uint64_t *)(map + off - 8) = pattern(3, off - 8);
+	if (off + len < size)
+		*(volatile uint64_t *)(map + off + len) = pattern(3, off + len);
+
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			*(uint64_t *)(buf + pg + word_off[i]) = pattern(1, pg + word_off[i]);
+	xfer(bfd, buf, len, 0, 1);
+	xfer(bfd, map + off, len, 0, 0);
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			if (*(uint64_t *)(map + off + pg + word_off[i]) != pattern(1, pg + word_off[i]))
+				fail("read into the device: wrong data at device offset %#" PRIx64,
+				     off + pg + word_off[i]);
+
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			*(uint64_t *)(map + off + pg + word_off[i]) = pattern(2, pg + word_off[i]);
+	xfer(bfd, map + off, len, 0, 1);
+	memset(buf, 0, len);
+	xfer(bfd, buf, len, 0, 0);
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			if (*(uint64_t *)(buf + pg + word_off[i]) != pattern(2, pg + word_off[i]))
+				fail("write from the device: wrong data at offset %#" PRIx64
+				     " of the disk", pg + word_off[i]);
+
+	if (off && *(volatile uint64_t *)(map + off - 8) != pattern(3, off - 8))
+		fail("the word before the range changed");
+	if (off + len < size && *(volatile uint64_t *)(map + off + len) != pattern(3, off + len))
+		fail("the word after the range changed");
+	printf("odirect ok: %" PRIu64 " bytes each way at device offset %#" PRIx64 "\n", len, off);
+	munmap(buf, len);
+	munmap(map, size);
+	close(bfd);
+	close(fd);
+	return 0;
+}
+
+/* --------------------------------------------------------------- mremap */
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/*
+ * mremap() of a whole mapping of DEV (SIZE bytes at an ALIGN-aligned
+ * address, every page faulted in, so huge PMDs or PUDs map it):
+ *   - shrinking it to SIZE - ALIGN/2, or moving ALIGN bytes from offset
+ *     ALIGN/2, would split the VMA off the device's alignment: EINVAL,
+ *     the mapping unchanged (its data is checked after the next step);
+ *   - moving it whole (MREMAP_FIXED) to another aligned address carries
+ *     the data: every 4K page reads back at the new address, and the old
+ *     range is free.
+ */
+static int cmd_mremap(int argc, char **argv)
+{
+	static volatile uint64_t off;
+	uint64_t len, align, pg;
+	char *p, *q, *want, *rbase, *r;
+	size_t rlen;
+	int fd, i;
+
+	if (argc != 5)
+		usage();
+	align = arg_align(argv[4]);
+	len = arg_len(argv[3], align);
+	fd = open_dev(argv[2]);
+	p = map_at_align(fd, len, align, MAP_SHARED, 0);
+	if (p == MAP_FAILED)
+		fail("mmap %s: %s", argv[2], strerror(errno));
+	install_handlers();
+	if (sigsetjmp(guard_env, 1))
+		fail("%s (code %d) at offset %#" PRIx64, signame(sig_no), sig_code, off);
+	guard_armed = 1;
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++) {
+			off = pg + word_off[i];
+			*(volatile uint64_t *)(p + off) = pattern(7, off);
+		}
+	guard_armed = 0;
+
+	q = mremap(p, len, len - align / 2, 0);
+	if (q != MAP_FAILED || errno != EINVAL)
+		fail("shrinking to %#" PRIx64 " bytes: %s, want EINVAL", len - align / 2,
+		     q == MAP_FAILED ? strerror(errno) : "succeeded");
+
+	want = reserve(len, align, 0, &rbase, &rlen);
+	q = mremap(p + align / 2, align, align, MREMAP_MAYMOVE | MREMAP_FIXED, want);
+	if (q != MAP_FAILED || errno != EINVAL)
+		fail("moving %#" PRIx64 " bytes from offset %#" PRIx64 ": %s, want EINVAL",
+		     align, align / 2, q == MAP_FAILED ? strerror(errno) : "succeeded");
+
+	q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, want);
+	if (q == MAP_FAILED)
+		fail("moving %#" PRIx64 " bytes to %p: %s", len, (void *)want, strerror(errno));
+	trim(rbase, rlen, q, len);
+	if (sigsetjmp(guard_env, 1))
+		fail("%s (code %d) reading offset %#" PRIx64 " after the move",
+		     signame(sig_no), sig_code, off);
+	guard_armed = 1;
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++) {
+			off = pg + word_off[i];
+			if (*(volatile uint64_t *)(q + off) != pattern(7, off)) {
+				guard_armed = 0;
+				fail("wrong data at offset %#" PRIx64 " after the move", (uint64_t)off);
+			}
+		}
+	guard_armed = 0;
+	r = mmap(p, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (r != p)
+		fail("the old range is still mapped after the move");
+	munmap(r, len);
+	munmap(q, len);
+	close(fd);
+	printf("mremap ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -858,5 +1034,9 @@ int main(int argc, char **argv)
 		return cmd_offset(argc, argv);
 	if (!strcmp(argv[1], "gup"))
 		return cmd_gup(argc, argv);
+	if (!strcmp(argv[1], "odirect"))
+		return cmd_odirect(argc, argv);
+	if (!strcmp(argv[1], "mremap"))
+		return cmd_mremap(argc, argv);
 	usage();
 }

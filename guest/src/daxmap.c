@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,10 +48,11 @@ static void usage(void)
 		"       %s gup DEV SIZE ALIGN MODE OFFSET NR\n"
 		"       %s odirect DEV SIZE ALIGN BLKDEV OFFSET LEN\n"
 		"       %s mremap DEV SIZE ALIGN\n"
+		"       %s vmsplice DEV SIZE ALIGN OFFSET\n"
 		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF, LEN take K/M/G suffixes.\n"
 		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -877,19 +879,19 @@ static int cmd_odirect(int argc, char **argv)
 
 	if (argc != 8)
 		usage();
-	align = arg_align(argv[3]);
-	size = arg_len(argv[2], align);
-	off = arg_size(argv[5]);
-	len = arg_size(argv[6]);
+	align = arg_align(argv[4]);
+	size = arg_len(argv[3], align);
+	off = arg_size(argv[6]);
+	len = arg_size(argv[7]);
 	if (!len || len % PG || off % PG || off + len > size || off + len < off)
 		usage();
-	fd = open_dev(argv[1]);
-	bfd = open(argv[4], O_RDWR | O_DIRECT | O_CLOEXEC);
+	fd = open_dev(argv[2]);
+	bfd = open(argv[5], O_RDWR | O_DIRECT | O_CLOEXEC);
 	if (bfd < 0)
-		fail("open %s O_DIRECT: %s", argv[4], strerror(errno));
+		fail("open %s O_DIRECT: %s", argv[5], strerror(errno));
 	map = map_at_align(fd, size, align, MAP_SHARED, 0);
 	if (map == MAP_FAILED)
-		fail("mmap %s: %s", argv[1], strerror(errno));
+		fail("mmap %s: %s", argv[2], strerror(errno));
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		fail("mmap %" PRIu64 " anonymous bytes: %s", len, strerror(errno));
@@ -1016,6 +1018,74 @@ static int cmd_mremap(int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------- vmsplice */
+
+#define SPLICE_LEN	(64 * 1024UL)	/* what a default pipe holds */
+
+/*
+ * Hold references on device pages that outlive their mapping: stamp the
+ * 64 KiB at device offset OFFSET of a mapping of DEV (SIZE bytes,
+ * aligned to ALIGN), vmsplice() them into a pipe (the pipe buffers take
+ * page references, gup), unmap the device and print "held".  Then wait
+ * for a line on stdin, read the 64 KiB out of the pipe, check every 4K
+ * page at three words and print "pipe data ok".  The device can be
+ * disabled in between: its teardown must wait for these references.
+ */
+static int cmd_vmsplice(int argc, char **argv)
+{
+	uint64_t len, align, off, pg;
+	struct iovec iov;
+	char *map, *buf, line[16];
+	size_t got = 0;
+	ssize_t n;
+	int fd, p[2], i;
+
+	if (argc != 6)
+		usage();
+	align = arg_align(argv[4]);
+	len = arg_len(argv[3], align);
+	off = arg_size(argv[5]);
+	if (off % PG || off + SPLICE_LEN > len || off + SPLICE_LEN < off)
+		usage();
+	fd = open_dev(argv[2]);
+	map = map_at_align(fd, len, align, MAP_SHARED, 0);
+	if (map == MAP_FAILED)
+		fail("mmap %s: %s", argv[2], strerror(errno));
+	for (pg = 0; pg < SPLICE_LEN; pg += PG)
+		for (i = 0; i < 3; i++)
+			*(uint64_t *)(map + off + pg + word_off[i]) = pattern(5, pg + word_off[i]);
+	if (pipe(p))
+		fail("pipe: %s", strerror(errno));
+	iov.iov_base = map + off;
+	iov.iov_len = SPLICE_LEN;
+	n = vmsplice(p[1], &iov, 1, 0);
+	if (n < 0 || (uint64_t)n != SPLICE_LEN)
+		fail("vmsplice %lu bytes: %s", SPLICE_LEN, n < 0 ? strerror(errno) : "short");
+	if (munmap(map, len))
+		fail("munmap: %s", strerror(errno));
+	close(fd);
+	printf("held\n");
+	fflush(stdout);
+
+	if (!fgets(line, sizeof(line), stdin))
+		fail("stdin closed before the go line");
+	buf = malloc(SPLICE_LEN);
+	if (!buf)
+		fail("malloc");
+	while (got < SPLICE_LEN) {
+		n = read(p[0], buf + got, SPLICE_LEN - got);
+		if (n <= 0)
+			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
+		got += n;
+	}
+	for (pg = 0; pg < SPLICE_LEN; pg += PG)
+		for (i = 0; i < 3; i++)
+			if (*(uint64_t *)(buf + pg + word_off[i]) != pattern(5, pg + word_off[i]))
+				fail("pipe data wrong at offset %#" PRIx64, pg + word_off[i]);
+	printf("pipe data ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -1038,5 +1108,7 @@ int main(int argc, char **argv)
 		return cmd_odirect(argc, argv);
 	if (!strcmp(argv[1], "mremap"))
 		return cmd_mremap(argc, argv);
+	if (!strcmp(argv[1], "vmsplice"))
+		return cmd_vmsplice(argc, argv);
 	usage();
 }

@@ -27,7 +27,7 @@ for spec in 2M:3G 1G:4G; do
 	for off in 4096 $((2 * 1048576 + 4096)); do
 		kmsg_mark "27-nvme $align $off"
 		check "align=$align: O_DIRECT NVMe <-> device at offset $off, 2 MiB each way" \
-			daxmap odirect "/dev/$dev" $((2 * a)) "$a" "$disk" "$off" 2M
+			daxmap odirect "/dev/$dev" $((3 * a)) "$a" "$disk" "$off" 2M
 		is "$(dmesg_since "27-nvme $align $off" | grep -c -E 'WARNING|BUG|bad page')" 0 \
 			"align=$align: no kernel warning from O_DIRECT at offset $off"
 	done

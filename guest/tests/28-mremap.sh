@@ -18,7 +18,7 @@ for spec in 2M:3G 1G:4G; do
 	a=$(bytes "$align")
 	what="align=$align: mremap refuses an unaligned shrink and moves the whole mapping with its data"
 	if [ "$KIND" = base ]; then
-		skip "$what" "base 5.10 mremap: bad pud on 1G, partial moves accepted"
+		skip "$what" "base 5.10 mremap drops a 1G PUD and accepts partial moves"
 		continue
 	fi
 	dev=$(ns_create nfit "$align" mem "${spec#*:}")

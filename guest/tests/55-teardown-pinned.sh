@@ -1,0 +1,82 @@
+#!/bin/sh
+# Teardown while device pages are referenced: a process vmsplice()s 64 KiB
+# of a device (straddling two compound pages) into a pipe, unmaps the
+# device and keeps the pipe. Disabling the namespace must wait for those
+# page references (memunmap_pages() waits for the pgmap references that
+# the pages hold until their last put) instead of freeing the memmap under
+# the pipe; once the pipe is drained the data read out is intact and the
+# disable completes. The namespace then enables again with its data.
+# shellcheck source=guest/lib/tap.sh
+. /opt/lib/tap.sh
+# shellcheck source=guest/lib/dax.sh
+. /opt/lib/dax.sh
+
+# wait_gone PID SECS: wait up to SECS for PID to exit; status 1 if it
+# did not.
+wait_gone() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$_i" -ge "$2" ] && return 1
+		sleep 1
+		_i=$((_i + 1))
+	done
+}
+
+nfit_reset >/dev/null
+fifo=/tmp/55-go
+for spec in 2M:3G 1G:4G; do
+	align=${spec%:*}
+	a=$(bytes "$align")
+	dev=$(ns_create nfit "$align" mem "${spec#*:}")
+	if [ -z "$dev" ]; then
+		not_ok "align=$align: device created"
+		continue
+	fi
+	ns=$(ns_of_dax "$dev")
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	daxmap vmsplice "/dev/$dev" $((2 * a)) "$a" $((a - 32768)) <"$fifo" >/tmp/55.out 2>&1 &
+	vs=$!
+	exec 3>"$fifo"
+	i=0
+	until grep -q held /tmp/55.out || [ "$i" -ge 60 ] || ! kill -0 "$vs" 2>/dev/null; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if ! grep -q held /tmp/55.out; then
+		not_ok "align=$align: pages held in a pipe"
+		sed 's/^/#   /' /tmp/55.out
+		exec 3>&-
+		wait "$vs"
+		ns_destroy "$dev"
+		continue
+	fi
+	ndctl disable-namespace "$ns" >/tmp/55.dis 2>&1 &
+	dis=$!
+	sleep 5
+	if kill -0 "$dis" 2>/dev/null; then
+		ok "align=$align: disable waits while the pipe holds device pages"
+	else
+		not_ok "align=$align: disable waits while the pipe holds device pages"
+		sed 's/^/#   /' /tmp/55.dis
+	fi
+	echo go >&3
+	exec 3>&-
+	wait "$vs"
+	is "$?:$(tail -1 /tmp/55.out)" "0:pipe data ok" "align=$align: data read from the pipe after the disable began is intact"
+	if wait_gone "$dis" 60; then
+		wait "$dis"
+		is "$?" 0 "align=$align: disable completes once the pipe is drained"
+	else
+		not_ok "align=$align: disable completes once the pipe is drained (still waiting after 60 s)"
+	fi
+	if ndctl enable-namespace "$ns" >/dev/null 2>&1; then
+		dev=$(ndctl list -N -n "$ns" | json chardev)
+		check "align=$align: enabled again, data round trip" \
+			daxmap data "/dev/$dev" $((2 * a)) "$a"
+	else
+		not_ok "align=$align: enabled again after the disable"
+	fi
+	ns_destroy "$dev"
+done
+rm -f "$fifo"

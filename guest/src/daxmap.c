@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,10 +50,11 @@ static void usage(void)
 		"       %s odirect DEV SIZE ALIGN BLKDEV OFFSET LEN\n"
 		"       %s mremap DEV SIZE ALIGN\n"
 		"       %s vmsplice DEV SIZE ALIGN OFFSET\n"
+		"       %s race DEV ALIGN BLKDEV SECS\n"
 		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF, LEN take K/M/G suffixes.\n"
 		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -1086,6 +1088,134 @@ static int cmd_vmsplice(int argc, char **argv)
 	return 0;
 }
 
+/* ----------------------------------------------------------------- race */
+
+#define RACE_IO		(64 * 1024UL)
+#define RACE_THREADS	4
+
+struct race_arg {
+	int fd, bfd, id;
+	uint64_t align;
+	char *shared;		/* a long-lived mapping of the first unit */
+	time_t end;
+	unsigned long iters;
+	const char *err;
+};
+
+/*
+ * Even threads map the first unit of the device afresh, write-fault it
+ * and O_DIRECT-read from the disk into it (gup pins the compound page
+ * while the other threads fault, pin and unmap it), check the data and
+ * unmap; odd threads O_DIRECT-write from the shared mapping of the same
+ * unit to the disk (pins through another mapping) and read it back.
+ * Each thread uses its own 64 KiB slot of the disk and of the unit.
+ */
+static void *race_thread(void *v)
+{
+	struct race_arg *a = v;
+	uint64_t slot = (uint64_t)a->id * RACE_IO, w;
+	char *buf = NULL, *p, *r;
+
+	if (posix_memalign((void **)&buf, PG, RACE_IO)) {
+		a->err = "posix_memalign";
+		return NULL;
+	}
+	while (time(NULL) < a->end && !a->err) {
+		w = pattern(a->id, a->iters);
+		if (a->id % 2 == 0) {
+			*(uint64_t *)buf = w;
+			if (pwrite(a->bfd, buf, RACE_IO, slot) != (ssize_t)RACE_IO) {
+				a->err = "pwrite from memory";
+				break;
+			}
+			/* inside a reservation of this thread's own: no MAP_FIXED
+			 * over another thread's mapping */
+			r = mmap(NULL, a->align * 2, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (r == MAP_FAILED) {
+				a->err = "reserve";
+				break;
+			}
+			p = (char *)(((uintptr_t)r + a->align - 1) & ~(uintptr_t)(a->align - 1));
+			p = mmap(p, a->align, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+				 a->fd, 0);
+			if (p == MAP_FAILED) {
+				a->err = "mmap";
+				munmap(r, a->align * 2);
+				break;
+			}
+			*(volatile char *)(p + slot + 8) = 1;
+			if (pread(a->bfd, p + slot, RACE_IO, slot) != (ssize_t)RACE_IO)
+				a->err = "pread into the device";
+			else if (*(uint64_t *)(p + slot) != w)
+				a->err = "wrong data read into the device";
+			munmap(r, a->align * 2);
+		} else {
+			*(uint64_t *)(a->shared + slot) = w;
+			if (pwrite(a->bfd, a->shared + slot, RACE_IO, slot) != (ssize_t)RACE_IO)
+				a->err = "pwrite from the device";
+			else if (pread(a->bfd, buf, RACE_IO, slot) != (ssize_t)RACE_IO)
+				a->err = "pread into memory";
+			else if (*(uint64_t *)buf != w)
+				a->err = "wrong data written from the device";
+		}
+		a->iters++;
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * RACE_THREADS threads pin, fault and unmap the first compound page of
+ * DEV (align ALIGN) at once for SECS seconds, with O_DIRECT to BLKDEV
+ * (see race_thread()).  Prints "race ok: N iterations".  The caller
+ * checks the head's refcount afterwards: every pin was given back.
+ */
+static int cmd_race(int argc, char **argv)
+{
+	struct race_arg a[RACE_THREADS];
+	pthread_t t[RACE_THREADS];
+	unsigned long total = 0;
+	uint64_t align;
+	char *shared;
+	int fd, bfd, i;
+
+	if (argc != 6)
+		usage();
+	align = arg_align(argv[3]);
+	if (align < RACE_THREADS * RACE_IO)
+		usage();
+	fd = open_dev(argv[2]);
+	bfd = open(argv[4], O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (bfd < 0)
+		fail("open %s O_DIRECT: %s", argv[4], strerror(errno));
+	shared = map_at_align(fd, align, align, MAP_SHARED, 0);
+	if (shared == MAP_FAILED)
+		fail("mmap %s: %s", argv[2], strerror(errno));
+	*(volatile char *)shared = *(volatile char *)shared;
+	for (i = 0; i < RACE_THREADS; i++) {
+		a[i] = (struct race_arg){ .fd = fd, .bfd = bfd, .id = i, .align = align,
+					  .shared = shared,
+					  .end = time(NULL) + atoi(argv[5]) };
+		if (pthread_create(&t[i], NULL, race_thread, &a[i]))
+			fail("pthread_create");
+	}
+	for (i = 0; i < RACE_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		if (a[i].err)
+			fail("thread %d, iteration %lu: %s (%s)", i, a[i].iters, a[i].err,
+			     strerror(errno));
+		if (!a[i].iters)
+			fail("thread %d did not run", i);
+		total += a[i].iters;
+	}
+	munmap(shared, align);
+	close(bfd);
+	close(fd);
+	printf("race ok: %lu iterations\n", total);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -1110,5 +1240,7 @@ int main(int argc, char **argv)
 		return cmd_mremap(argc, argv);
 	if (!strcmp(argv[1], "vmsplice"))
 		return cmd_vmsplice(argc, argv);
+	if (!strcmp(argv[1], "race"))
+		return cmd_race(argc, argv);
 	usage();
 }

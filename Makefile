@@ -3,8 +3,8 @@
 
 help:
 	@echo "make demo    build the series kernel, boot with pmem, show the memmap savings"
-	@echo "make check   build base + series, boot both, run every test, print the summary"
-	@echo "make check-debug  the same on the series built with DEBUG_VM, PROVE_LOCKING & co."
+	@echo "make check   build base + series (+ sanitizer kernel), boot them, run the tests, print the summary"
+	@echo "make check-debug  every guest test on the sanitizer kernel (KASAN, DEBUG_PAGEALLOC, lockdep; slow)"
 	@echo "make bench   base vs series benchmark report (results/)"
 	@echo "make clean   remove build/ (the ccache and tarball cache are kept)"
 
@@ -15,7 +15,7 @@ check:
 	scripts/check
 
 check-debug:
-	scripts/check -k debug
+	scripts/check -k debug -D "*"
 
 bench:
 	scripts/bench

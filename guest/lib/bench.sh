@@ -124,10 +124,10 @@ fsdax)
 	fsdax_samples
 	;;
 main)
-	# Controls first, measured before any namespace work, whose vmemmap allocations leave
-	# the free lists in a different order on each kernel (after it, the
-	# series' 4K anonymous gup-fast ran at 19 or at 25-33 ms depending on
-	# the boot, base at 17-21 ms).
+	# Controls first, before any namespace work, whose vmemmap
+	# allocations leave the free lists in a different order on each
+	# kernel (after it, the series' 4K anonymous gup-fast ran at 19 or
+	# at 25-33 ms depending on the boot, base at 17-21 ms).
 	controls
 	for map in mem dev; do
 		for align in 4K 2M 1G; do

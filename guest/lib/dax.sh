@@ -230,6 +230,26 @@ on_devices() {
 	done
 }
 
+# on_aligned FUNC: on a fresh NFIT region, a 2M --map=mem device on a 3G
+# namespace and a 1G one on a 4G namespace (the 1G device loses its first
+# GiB to the info block: three 1G units are left); call FUNC ALIGN
+# ALIGN_BYTES DEV for each, then destroy its namespace (FUNC may disable
+# and re-enable it). A device that cannot be created is a failed test.
+on_aligned() {
+	nfit_reset >/dev/null
+	for _oa in 2M:3G 1G:4G; do
+		_oa_al=${_oa%:*}
+		_oa_dev=$(ns_create nfit "$_oa_al" mem "${_oa#*:}")
+		if [ -z "$_oa_dev" ]; then
+			not_ok "align=$_oa_al: device created"
+			continue
+		fi
+		_oa_ns=$(ns_of_dax "$_oa_dev")
+		"$1" "$_oa_al" "$(bytes "$_oa_al")" "$_oa_dev"
+		ndctl destroy-namespace -f "$_oa_ns" >/dev/null 2>&1
+	done
+}
+
 # field NAME: the value of NAME=VALUE in the first line on stdin that
 # has one (lines of space-separated NAME=VALUE words).
 field() {

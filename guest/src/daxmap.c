@@ -300,6 +300,30 @@ static uint64_t pattern(uint64_t seed, uint64_t off)
 /* The three words checked in each 4K page: start, middle and end. */
 static const uint64_t word_off[3] = { 0, PG / 2, PG - 8 };
 
+/* Write pattern(seed, offset) into the three checked words of each 4K page. */
+static void stamp_words(char *p, uint64_t len, uint64_t seed)
+{
+	uint64_t pg;
+	int i;
+
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			*(uint64_t *)(p + pg + word_off[i]) = pattern(seed, pg + word_off[i]);
+}
+
+/* The first checked word of [p, p + len) that stamp_words() did not write, or -1. */
+static int64_t bad_word(const char *p, uint64_t len, uint64_t seed)
+{
+	uint64_t pg;
+	int i;
+
+	for (pg = 0; pg < len; pg += PG)
+		for (i = 0; i < 3; i++)
+			if (*(const uint64_t *)(p + pg + word_off[i]) != pattern(seed, pg + word_off[i]))
+				return pg + word_off[i];
+	return -1;
+}
+
 static int cmd_data(int argc, char **argv)
 {
 	static volatile uint64_t off, words;
@@ -875,7 +899,8 @@ static void xfer(int fd, char *buf, uint64_t len, off_t pos, int write)
  */
 static int cmd_odirect(int argc, char **argv)
 {
-	uint64_t len, size, align, off, pg, i;
+	uint64_t len, size, align, off;
+	int64_t bad;
 	char *map, *buf;
 	int fd, bfd;
 
@@ -904,28 +929,22 @@ static int cmd_odirect(int argc, char **argv)
 	if (off + len < size)
 		*(volatile uint64_t *)(map + off + len) = pattern(3, off + len);
 
-	for (pg = 0; pg < len; pg += PG)
-		for (i = 0; i < 3; i++)
-			*(uint64_t *)(buf + pg + word_off[i]) = pattern(1, pg + word_off[i]);
+	stamp_words(buf, len, 1);
 	xfer(bfd, buf, len, 0, 1);
 	xfer(bfd, map + off, len, 0, 0);
-	for (pg = 0; pg < len; pg += PG)
-		for (i = 0; i < 3; i++)
-			if (*(uint64_t *)(map + off + pg + word_off[i]) != pattern(1, pg + word_off[i]))
-				fail("read into the device: wrong data at device offset %#" PRIx64,
-				     off + pg + word_off[i]);
+	bad = bad_word(map + off, len, 1);
+	if (bad >= 0)
+		fail("read into the device: wrong data at device offset %#" PRIx64,
+		     off + (uint64_t)bad);
 
-	for (pg = 0; pg < len; pg += PG)
-		for (i = 0; i < 3; i++)
-			*(uint64_t *)(map + off + pg + word_off[i]) = pattern(2, pg + word_off[i]);
+	stamp_words(map + off, len, 2);
 	xfer(bfd, map + off, len, 0, 1);
 	memset(buf, 0, len);
 	xfer(bfd, buf, len, 0, 0);
-	for (pg = 0; pg < len; pg += PG)
-		for (i = 0; i < 3; i++)
-			if (*(uint64_t *)(buf + pg + word_off[i]) != pattern(2, pg + word_off[i]))
-				fail("write from the device: wrong data at offset %#" PRIx64
-				     " of the disk", pg + word_off[i]);
+	bad = bad_word(buf, len, 2);
+	if (bad >= 0)
+		fail("write from the device: wrong data at offset %#" PRIx64 " of the disk",
+		     (uint64_t)bad);
 
 	if (off && *(volatile uint64_t *)(map + off - 8) != pattern(3, off - 8))
 		fail("the word before the range changed");
@@ -1035,12 +1054,13 @@ static int cmd_mremap(int argc, char **argv)
  */
 static int cmd_vmsplice(int argc, char **argv)
 {
-	uint64_t len, align, off, pg;
+	uint64_t len, align, off;
 	struct iovec iov;
 	char *map, *buf, line[16];
 	size_t got = 0;
 	ssize_t n;
-	int fd, p[2], i;
+	int64_t bad;
+	int fd, p[2];
 
 	if (argc != 6)
 		usage();
@@ -1053,9 +1073,7 @@ static int cmd_vmsplice(int argc, char **argv)
 	map = map_at_align(fd, len, align, MAP_SHARED, 0);
 	if (map == MAP_FAILED)
 		fail("mmap %s: %s", argv[2], strerror(errno));
-	for (pg = 0; pg < SPLICE_LEN; pg += PG)
-		for (i = 0; i < 3; i++)
-			*(uint64_t *)(map + off + pg + word_off[i]) = pattern(5, pg + word_off[i]);
+	stamp_words(map + off, SPLICE_LEN, 5);
 	if (pipe(p))
 		fail("pipe: %s", strerror(errno));
 	iov.iov_base = map + off;
@@ -1080,10 +1098,9 @@ static int cmd_vmsplice(int argc, char **argv)
 			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
 		got += n;
 	}
-	for (pg = 0; pg < SPLICE_LEN; pg += PG)
-		for (i = 0; i < 3; i++)
-			if (*(uint64_t *)(buf + pg + word_off[i]) != pattern(5, pg + word_off[i]))
-				fail("pipe data wrong at offset %#" PRIx64, pg + word_off[i]);
+	bad = bad_word(buf, SPLICE_LEN, 5);
+	if (bad >= 0)
+		fail("pipe data wrong at offset %#" PRIx64, (uint64_t)bad);
 	printf("pipe data ok\n");
 	return 0;
 }

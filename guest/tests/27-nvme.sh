@@ -15,21 +15,15 @@ if [ ! -b "$disk" ]; then
 	not_ok "the NVMe disk of scripts/boot is there ($disk)"
 	exit 0
 fi
-nfit_reset >/dev/null
-for spec in 2M:3G 1G:4G; do
-	align=${spec%:*}
-	a=$(bytes "$align")
-	dev=$(ns_create nfit "$align" mem "${spec#*:}")
-	if [ -z "$dev" ]; then
-		not_ok "align=$align: device created"
-		continue
-	fi
+# nvme_tests ALIGN A DEV
+nvme_tests() {
 	for off in 4096 $((2 * 1048576 + 4096)); do
-		kmsg_mark "27-nvme $align $off"
-		check "align=$align: O_DIRECT NVMe <-> device at offset $off, 2 MiB each way" \
-			daxmap odirect "/dev/$dev" $((3 * a)) "$a" "$disk" "$off" 2M
-		is "$(dmesg_since "27-nvme $align $off" | grep -c -E 'WARNING|BUG|bad page')" 0 \
-			"align=$align: no kernel warning from O_DIRECT at offset $off"
+		kmsg_mark "27-nvme $1 $off"
+		check "align=$1: O_DIRECT NVMe <-> device at offset $off, 2 MiB each way" \
+			daxmap odirect "/dev/$3" $((3 * $2)) "$2" "$disk" "$off" 2M
+		is "$(dmesg_since "27-nvme $1 $off" | grep -c -E 'WARNING|BUG|bad page')" 0 \
+			"align=$1: no kernel warning from O_DIRECT at offset $off"
 	done
-	ns_destroy "$dev"
-done
+}
+
+on_aligned nvme_tests

@@ -17,26 +17,21 @@ if ! pageinfo_load; then
 	exit 0
 fi
 [ -b /dev/ram0 ] || { not_ok "ram disk /dev/ram0 for O_DIRECT"; exit 0; }
-nfit_reset >/dev/null
-for spec in 2M:3G 1G:4G; do
-	align=${spec%:*}
-	dev=$(ns_create nfit "$align" mem "${spec#*:}")
-	if [ -z "$dev" ]; then
-		not_ok "align=$align: device created"
-		continue
-	fi
-	pfn=$(dax_start_pfn "$dev")
+# race_tests ALIGN A DEV
+race_tests() {
+	pfn=$(dax_start_pfn "$3")
 	before=$(pageinfo "$pfn" 1 | sed 's/.*\(refcount=[0-9]* pincount=[-0-9]*\).*/\1/')
-	what="align=$align: 4 threads fault, pin and unmap the first compound page for 20 s"
-	if out=$(daxmap race "/dev/$dev" "$align" /dev/ram0 20 2>&1); then
+	what="align=$1: 4 threads fault, pin and unmap the first compound page for 20 s"
+	if out=$(daxmap race "/dev/$3" "$1" /dev/ram0 20 2>&1); then
 		ok "$what ($out; head $before)"
 	else
 		not_ok "$what"
 		diag "  $out"
 	fi
 	after=$(pageinfo "$pfn" 1 | sed 's/.*\(refcount=[0-9]* pincount=[-0-9]*\).*/\1/')
-	is "$after" "$before" "align=$align: head refcount and pincount back to where they were"
-	ns=$(ns_of_dax "$dev")
-	check "align=$align: the device disables afterwards" timeout 60 ndctl disable-namespace "$ns"
-	ndctl destroy-namespace -f "$ns" >/dev/null 2>&1
-done
+	is "$after" "$before" "align=$1: head refcount and pincount back to where they were"
+	check "align=$1: the device disables afterwards" \
+		timeout 60 ndctl disable-namespace "$(ns_of_dax "$3")"
+}
+
+on_aligned race_tests

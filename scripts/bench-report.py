@@ -10,7 +10,11 @@ file per alternating boot pair) and raw-KIND-scale.txt, lines
 "BENCH scenario align map metric value". Each boot contributes the median
 of its samples; each pair gives one ratio per row (base and series booted
 one after the other); a row reports the median ratio over the pairs and
-the min-max of the pair ratios. Times are reported as speedups
+the min-max of the pair ratios. A time sample that comes with a
+host-speed reference (metric cal_us of the same scenario, one per sample:
+guest/src/cal.h) enters the ratios divided by it, so that the host CPU
+changing speed between or within boots does not show as a kernel
+difference; absolute figures stay raw. Times are reported as speedups
 (base/series, > 1 is faster), memory as series/base. The control rows
 (anonymous memory, which the series does not change) must have a median
 within 5 % of 1.0 and every pair within 15 %, otherwise the run is
@@ -56,6 +60,19 @@ def fmt(v, nd=0):
     return "-" if v is None else f"{v:,.{nd}f}"
 
 
+def calibrated(data):
+    """DATA with every time sample (metric *_us) that has a host-speed
+    reference divided by it: the scenario's cal_us samples, one per sample
+    of the metric, in the order the guest printed them."""
+    out = defaultdict(list, data)
+    for key, vals in data.items():
+        cal = data.get(key[:3] + ("cal_us",))
+        if key[3].endswith("_us") and key[3] != "cal_us" and cal \
+                and len(cal) == len(vals) and min(cal) > 0:
+            out[key] = [v / c for v, c in zip(vals, cal)]
+    return out
+
+
 class Runs:
     """The samples of every boot, by kind and pair."""
 
@@ -63,6 +80,7 @@ class Runs:
         self.pairs = sorted({int(m.group(1)) for p in res.glob("raw-*-*.txt")
                              if (m := re.match(r"raw-(?:base|series)-(\d+)\.txt$", p.name))})
         self.d = {(k, p): load(res / f"raw-{k}-{p}.txt") for k in KINDS for p in self.pairs}
+        self.cal = {kp: calibrated(d) for kp, d in self.d.items()}
         self.scale = {k: load(res / f"raw-{k}-scale.txt") for k in KINDS}
 
     def boot_meds(self, kind, key):
@@ -73,11 +91,13 @@ class Runs:
         """Median over the boots of the per-boot medians."""
         return med(self.boot_meds(kind, key))
 
-    def ratios(self, key, speedup):
-        """Per-pair ratios: base/series when SPEEDUP, else series/base."""
+    def ratios(self, key, speedup, raw=False):
+        """Per-pair ratios: base/series when SPEEDUP, else series/base;
+        of calibrated samples unless RAW."""
+        d = self.d if raw else self.cal
         out = []
         for p in self.pairs:
-            b, s = med(self.d[("base", p)][key]), med(self.d[("series", p)][key])
+            b, s = med(d[("base", p)][key]), med(d[("series", p)][key])
             if b is None or s is None:
                 continue
             num, den = (b, s) if speedup else (s, b)
@@ -110,7 +130,7 @@ CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)")
 
 def check_pair(res, pair):
     """Exit status of --pair: 0 when every control ratio of PAIR is near 1."""
-    d = {k: load(res / f"raw-{k}-{pair}.txt") for k in KINDS}
+    d = {k: calibrated(load(res / f"raw-{k}-{pair}.txt")) for k in KINDS}
     bad = 0
     for key, name in CONTROLS:
         for m in ("get_us", "put_us"):
@@ -150,14 +170,19 @@ def main():
             "alternating boot pairs (B S B S ...); every boot repeated each "
             "measurement and contributes its median. Ratios: median over "
             "the pairs [min-max of the pair ratios] /number of pairs. "
-            "Absolute figures: median over the boots.", ""]
+            "Times enter the ratios calibrated: each sample divided by a "
+            "fixed user-space loop timed right before and after it "
+            "(guest/src/cal.h), since the host CPU changes speed by up to "
+            "2x within seconds. Absolute figures: raw, median over the "
+            "boots.", ""]
 
     # Controls first: they say whether the timings can be trusted.
     noisy = []
     out += ["## Controls: paths the series does not change (must be 1.0)", "",
             f"The median must be within {CONTROL_TOL:.0%} of 1.0 and every pair within {PAIR_TOL:.0%}.", "",
-            "| control | get base us | series | speedup | put base us | series | speedup |",
-            "|---|---|---|---|---|---|---|"]
+            "| control | get base us | series | speedup | uncalibrated "
+            "| put base us | series | speedup | uncalibrated |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for key, name in CONTROLS:
         cells = []
         for m in ("get_us", "put_us"):
@@ -165,9 +190,20 @@ def main():
             rs = r.ratios(k, True)
             if rs and not control_at_one(rs):
                 noisy.append(f"{name} {m[:3]} {rfmt(rs)}")
-            cells += [fmt(r.value("base", k)), fmt(r.value("series", k)), rfmt(rs, unit="x")]
+            cells += [fmt(r.value("base", k)), fmt(r.value("series", k)), rfmt(rs, unit="x"),
+                      rfmt(r.ratios(k, True, raw=True), unit="x")]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     out.append("")
+    lay = [fmt(med(r.d[("base", p)][("host", "-", "main", "layout_align")])) for p in r.pairs]
+    if any(x != "-" for x in lay):
+        k = CONTROLS[0][0] + ("get_us",)
+        per = []
+        for p, la in zip(r.pairs, lay):
+            b, s_ = med(r.cal[("base", p)][k]), med(r.cal[("series", p)][k])
+            per.append(f"pair {p} (layout {la}): {b / s_:.2f}" if b and s_ else f"pair {p}: -")
+        out += ["First control by pair, with the layout variant its kernels were "
+                "built in (functions of mm/gup.o, mm/gup_benchmark.o aligned to "
+                "that many bytes; 0 = as built): " + "; ".join(per) + ".", ""]
     if noisy:
         out += ["**NOISY RUN**: a control moved: "
                 + "; ".join(noisy) + ". Treat the timings below as noise.", ""]

@@ -18,7 +18,9 @@
  *   /sys/kernel/debug/dax_pageinfo/timing   calls and time spent in named
  *                                           kernel functions (kretprobes)
  *   /sys/kernel/debug/dax_pageinfo/pgmap    every reader of page->pgmap agrees
- *                                           with get_dev_pagemap(), tails too
+ *                                           with get_dev_pagemap(), tails too;
+ *                                           with "order=O" also the compound
+ *                                           layout of every pfn
  *   /sys/kernel/debug/dax_pageinfo/refbias  extra references on a compound
  *                                           head (refcount near INT_MAX)
  *   /sys/kernel/debug/dax_pageinfo/gup      pin/get pages of the writer and
@@ -86,13 +88,19 @@
  * @stride: pages only: distance between the reported pfns (default 1), so
  *	that one read can show e.g. every compound head of a device
  * @summary: vmemmap only: print just the summary line
+ * @order: pgmap only: the compound order the struct pages must have, or
+ *	-1 to check only the pgmap readers
  */
 struct dpi_request {
 	unsigned long start;
 	unsigned long nr;
 	unsigned long stride;
 	bool summary;
+	int order;
 };
+
+/* The optional third word a file accepts (dpi_parse_request()). */
+enum dpi_opt { DPI_OPT_STRIDE, DPI_OPT_SUMMARY, DPI_OPT_ORDER };
 
 static DEFINE_MUTEX(dpi_lock);
 static struct dpi_request dpi_pages_req;
@@ -111,14 +119,16 @@ static int dpi_parse_ulong(const char *tok, unsigned long *val)
 }
 
 /*
- * Parse "START NR" or, when @allow_summary, "START NR summary", else
- * "START NR stride=STRIDE", from a user buffer.  Any malformed input is -EINVAL without a log message:
- * tests feed bad input on purpose.
+ * Parse "START NR" or "START NR OPT" from a user buffer, OPT being
+ * "stride=STRIDE", "summary" or "order=ORDER" as @opt says.  Any
+ * malformed input is -EINVAL without a log message: tests feed bad input
+ * on purpose.
  */
 static int dpi_parse_request(const char __user *ubuf, size_t count,
-			     unsigned long max_nr, bool allow_summary,
+			     unsigned long max_nr, enum dpi_opt opt,
 			     struct dpi_request *req)
 {
+	unsigned long val;
 	char buf[DPI_CMD_MAX];
 	char *cur, *tok;
 	char *toks[4];
@@ -152,11 +162,18 @@ static int dpi_parse_request(const char __user *ubuf, size_t count,
 		return -EINVAL;
 	req->stride = 1;
 	req->summary = false;
-	if (ntok == 3 && !allow_summary) {
+	req->order = -1;
+	if (ntok == 3 && opt == DPI_OPT_STRIDE) {
 		if (strncmp(toks[2], "stride=", 7) ||
 		    dpi_parse_ulong(toks[2] + 7, &req->stride) ||
 		    req->stride == 0 || req->stride > DPI_MAX_PFNS)
 			return -EINVAL;
+	} else if (ntok == 3 && opt == DPI_OPT_ORDER) {
+		if (strncmp(toks[2], "order=", 6) ||
+		    dpi_parse_ulong(toks[2] + 6, &val) ||
+		    val > PUD_SHIFT - PAGE_SHIFT)
+			return -EINVAL;
+		req->order = val;
 	} else if (ntok == 3) {
 		if (strcmp(toks[2], "summary"))
 			return -EINVAL;
@@ -306,7 +323,7 @@ static ssize_t dpi_pages_write(struct file *file, const char __user *ubuf,
 	struct dpi_request req;
 	int ret;
 
-	ret = dpi_parse_request(ubuf, count, DPI_PAGES_MAX_NR, false, &req);
+	ret = dpi_parse_request(ubuf, count, DPI_PAGES_MAX_NR, DPI_OPT_STRIDE, &req);
 	if (ret)
 		return ret;
 	mutex_lock(&dpi_lock);
@@ -663,7 +680,7 @@ static ssize_t dpi_vmemmap_write(struct file *file, const char __user *ubuf,
 	struct dpi_request req;
 	int ret;
 
-	ret = dpi_parse_request(ubuf, count, DPI_VMEMMAP_MAX_NR, true, &req);
+	ret = dpi_parse_request(ubuf, count, DPI_VMEMMAP_MAX_NR, DPI_OPT_SUMMARY, &req);
 	if (ret)
 		return ret;
 	mutex_lock(&dpi_lock);
@@ -860,7 +877,12 @@ static struct dev_pagemap *dpi_page_pgmap(const struct page *page)
 /**
  * struct dpi_pgmap_result - outcome of the last "pgmap" request
  * @nr: pfns checked, 0 when there is no result
+ * @order: the layout order checked, -1 when the layout was not checked
  * @tails: how many of them are compound tails
+ * @heads: layout: pfns that stand for a whole page (compound heads, or
+ *	every pfn at order 0)
+ * @busy: layout: heads whose refcount is not the idle 1 (mapped, pinned)
+ * @hwpoison: layout: heads with PG_hwpoison
  * @mismatch: how many failed at least one check
  * @first_pfn: the first pfn that failed
  * @first_check: the check it failed first
@@ -869,7 +891,11 @@ static struct dev_pagemap *dpi_page_pgmap(const struct page *page)
  */
 struct dpi_pgmap_result {
 	unsigned long nr;
+	int order;
 	unsigned long tails;
+	unsigned long heads;
+	unsigned long busy;
+	unsigned long hwpoison;
 	unsigned long mismatch;
 	unsigned long first_pfn;
 	const char *first_check;
@@ -919,12 +945,56 @@ static const char *dpi_pgmap_check_pfn(unsigned long pfn, struct page *page,
 }
 
 /*
- * Check [@start, @start + @nr).  -EINVAL if a pfn of the range is not
+ * Check that @page sits where a layout of compound pages of @order puts
+ * its pfn: the pfn aligned down to the order is the head (at order 0
+ * every page is one), with PG_head and that order unless the order is 0;
+ * every other pfn is a tail that points at that head, holds no reference
+ * and no flag of its own (PG_head, PG_hwpoison: deduplicated tails share
+ * their struct pages, so state set on one would show on others).
+ * Returns NULL if all is well, else the name of the failed check; counts
+ * heads, busy heads (refcount not the idle 1) and poisoned heads in @res.
+ */
+static const char *dpi_layout_check_pfn(unsigned long pfn, struct page *page,
+					int order, struct dpi_pgmap_result *res)
+{
+	unsigned long head_pfn = ALIGN_DOWN(pfn, 1UL << order);
+	unsigned long own = BIT(PG_head);
+
+#ifdef CONFIG_MEMORY_FAILURE
+	own |= BIT(PG_hwpoison);
+#endif
+	if (pfn != head_pfn) {
+		if (READ_ONCE(page->compound_head) !=
+		    (unsigned long)pfn_to_page(head_pfn) + 1)
+			return "tail_head";
+		if (page_ref_count(page))
+			return "tail_refcount";
+		if (READ_ONCE(page->flags) & own)
+			return "tail_flags";
+		return NULL;
+	}
+	if (PageTail(page))
+		return "head_is_tail";
+	if (order && (!PageHead(page) || compound_order(page) != order))
+		return "head_order";
+	if (!order && PageHead(page))
+		return "order0_compound";
+	res->heads++;
+	if (page_ref_count(page) != 1)
+		res->busy++;
+	if (PageHWPoison(page))
+		res->hwpoison++;
+	return NULL;
+}
+
+/*
+ * Check [@start, @start + @nr): the pgmap readers, and with @order >= 0
+ * the compound layout of that order.  -EINVAL if a pfn of the range is not
  * ZONE_DEVICE memory with a live pgmap: the range is then not what the
  * test meant to check.  The pgmap reference held across the walk keeps
  * the memmap from being unplugged under it.
  */
-static int dpi_pgmap_run(unsigned long start, unsigned long nr,
+static int dpi_pgmap_run(unsigned long start, unsigned long nr, int order,
 			 struct dpi_pgmap_result *res)
 {
 	struct dev_pagemap *ref = NULL;
@@ -954,6 +1024,8 @@ static int dpi_pgmap_run(unsigned long start, unsigned long nr,
 			break;
 		}
 		why = dpi_pgmap_check_pfn(pfn, page, ref, &tail, &got);
+		if (!why && order >= 0)
+			why = dpi_layout_check_pfn(pfn, page, order, res);
 		if (tail)
 			res->tails++;
 		if (why && !res->mismatch++) {
@@ -969,6 +1041,7 @@ static int dpi_pgmap_run(unsigned long start, unsigned long nr,
 	if (ref)
 		put_dev_pagemap(ref);
 	res->nr = ret ? 0 : nr;
+	res->order = order;
 	return ret;
 }
 
@@ -980,12 +1053,10 @@ static ssize_t dpi_pgmap_write(struct file *file, const char __user *ubuf,
 	struct dpi_request req;
 	int ret;
 
-	ret = dpi_parse_request(ubuf, count, DPI_PGMAP_MAX_NR, false, &req);
+	ret = dpi_parse_request(ubuf, count, DPI_PGMAP_MAX_NR, DPI_OPT_ORDER, &req);
 	if (ret)
 		return ret;
-	if (req.stride != 1)
-		return -EINVAL;
-	ret = dpi_pgmap_run(req.start, req.nr, &res);
+	ret = dpi_pgmap_run(req.start, req.nr, req.order, &res);
 	mutex_lock(&dpi_lock);
 	/* A refused range leaves no result, rather than a stale one. */
 	dpi_pgmap_res = res;
@@ -1002,8 +1073,11 @@ static int dpi_pgmap_show(struct seq_file *m, void *v)
 	mutex_unlock(&dpi_lock);
 	if (!res.nr)
 		return -ENODATA;
-	seq_printf(m, "checked=%lu tails=%lu mismatch=%lu", res.nr, res.tails,
-		   res.mismatch);
+	seq_printf(m, "checked=%lu tails=%lu", res.nr, res.tails);
+	if (res.order >= 0)
+		seq_printf(m, " order=%d heads=%lu busy=%lu hwpoison=%lu",
+			   res.order, res.heads, res.busy, res.hwpoison);
+	seq_printf(m, " mismatch=%lu", res.mismatch);
 	if (res.mismatch)
 		seq_printf(m, " first_pfn=%lu check=%s", res.first_pfn,
 			   res.first_check);

@@ -29,8 +29,9 @@ memmap_samples() {
 	while [ "$i" -lt "$reps" ]; do
 		dmesg -c >/dev/null
 		cost=$(enable_cost ns "$ns") || { b memmap "$1" "$2" enable_failed 1; return; }
-		b memmap "$1" "$2" free_kb "${cost% *}"
-		b memmap "$1" "$2" enable_us "${cost#* }"
+		b memmap "$1" "$2" free_kb "${cost%% *}"
+		b memmap "$1" "$2" enable_us "$(echo "$cost" | cut -d' ' -f2)"
+		b memmap "$1" "$2" cal_us "${cost##* }"
 		init_ms memmap "$1" "$2"
 		i=$((i + 1))
 	done
@@ -43,12 +44,13 @@ memmap_samples() {
 	fi
 }
 
-# gup SCENARIO ALIGN MAP gup_benchmark-ARGS...: get/put us per sample.
+# gup SCENARIO ALIGN MAP gup_benchmark-ARGS...: get/put us per sample
+# and the host-speed reference around it (gupcal, guest/src/cal.h).
 gup() {
 	_sc=$1 _al=$2 _mp=$3
 	shift 3
-	gup_benchmark -r "$reps" "$@" 2>&1 |
-		sed -n "s/^Time: get:\([0-9]*\) put:\([0-9]*\) us.*/BENCH $_sc $_al $_mp get_us \1\nBENCH $_sc $_al $_mp put_us \2/p"
+	gupcal -r "$reps" "$@" 2>&1 |
+		sed -n "s/^Time: get:\([0-9]*\) put:\([0-9]*\) us cal:\([0-9]*\) us.*/BENCH $_sc $_al $_mp get_us \1\nBENCH $_sc $_al $_mp put_us \2\nBENCH $_sc $_al $_mp cal_us \3/p"
 }
 
 # gup_samples ALIGN: every mode and batch size on a 1 GiB device window.
@@ -98,8 +100,9 @@ timed_enable() {
 	_t=$PAGEINFO/timing
 	[ -e "$_t" ] && echo "$TIMED" >"$_t"
 	dmesg -c >/dev/null
-	_us=$(elapsed ndctl enable-namespace "$4") || return 1
-	b "$1" "$2" "$3" enable_us "$_us"
+	_us=$(elapsed -c ndctl enable-namespace "$4") || return 1
+	b "$1" "$2" "$3" enable_us "${_us% *}"
+	b "$1" "$2" "$3" cal_us "${_us#* }"
 	init_ms "$1" "$2" "$3"
 	[ -e "$_t" ] || return 0
 	sed -n 's/^\([^ ]*\) calls=[0-9]* ns=\([0-9]*\)$/\1 \2/p' "$_t" |

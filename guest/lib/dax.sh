@@ -182,8 +182,9 @@ avail_kb() {
 	fi
 }
 
-# Enable cost of a disabled-then-enabled device: prints "KB US", the
-# drop of avail_kb in kB and the wall time of the enable in us.
+# Enable cost of a disabled-then-enabled device: prints "KB US CAL", the
+# drop of avail_kb in kB, the wall time of the enable in us and the
+# host-speed reference measured around it (elapsed -c, guest/src/cal.h).
 #   enable_cost ns NAMESPACE | enable_cost dax DAXDEV
 enable_cost() {
 	case "$1" in
@@ -193,7 +194,7 @@ enable_cost() {
 	$off >/dev/null 2>&1 || return 1
 	before=$(avail_kb)
 	# shellcheck disable=SC2086 # $on is a command line
-	us=$(elapsed $on) || return 1
+	us=$(elapsed -c $on) || return 1
 	echo "$((before - $(avail_kb))) $us"
 }
 
@@ -261,6 +262,14 @@ field() {
 # prints "checked=N tails=T mismatch=M [first_pfn=P check=C ...]".
 pgmap_check() {
 	echo "$1 $2" >"$PAGEINFO/pgmap" && cat "$PAGEINFO/pgmap"
+}
+
+# layout_check START NR ORDER: pgmap_check plus the struct-page layout of
+# compound pages of ORDER for every pfn (test module "pgmap ... order=");
+# prints "checked=N tails=T order=O heads=H busy=B hwpoison=P mismatch=M
+# [first_pfn=P check=C]". busy: heads mapped or pinned.
+layout_check() {
+	echo "$1 $2 order=$3" >"$PAGEINFO/pgmap" && cat "$PAGEINFO/pgmap"
 }
 
 # refbias PFN N: hold N extra references on the compound head of PFN (0:

@@ -16,7 +16,8 @@ row ------- ----- ----- ---- -------- ---------- ---------- ------ --------- ---
 # report DEV WHERE ALIGN MAP START_BYTES SIZE_BYTES COST: the memmap
 # covers the whole namespace (START, SIZE), info block included.
 report() {
-	used=${7% *} ms=$((${7#* } / 1000))
+	used=${7%% *} us=${7#* }
+	ms=$((${us%% *} / 1000))
 	full=$(($6 * 64 / 4096 / 1024))
 	ratio=$(awk -v u="$used" -v f="$full" 'BEGIN { printf "%.3f", u / f }')
 	vm=-

@@ -55,8 +55,9 @@ for align in 4K 2M 1G; do
 	costs=
 	for _ in 1 2 3; do
 		cost=$(enable_cost ns "$ns")
-		costs="$costs ${cost% *}"
-		diag "e820 align=$align: namespace $size bytes, free memory drop ${cost% *} kB, enable ${cost#* } us"
+		costs="$costs ${cost%% *}"
+		us=${cost#* }
+		diag "e820 align=$align: namespace $size bytes, free memory drop ${cost%% *} kB, enable ${us%% *} us"
 	done
 	# shellcheck disable=SC2086 # a list of numbers
 	used=$(median $costs)

@@ -1,10 +1,21 @@
 #!/bin/sh
 # MADV_HWPOISON on device-dax mappings: the process gets SIGBUS
-# BUS_MCEERR_AR/AO with si_addr_lsb = log2(align), the kernel logs that
-# it recovered the pfn, and the poisoned device can still be disabled and
-# destroyed. Also through a mapping that starts at file offset ALIGN, so
-# that the kernel has to go from the poisoned tail page to the process
-# and the address through the mapping's vm_pgoff.
+# BUS_MCEERR_AR/AO at the poisoned address with si_addr_lsb =
+# log2(align), the kernel logs that it recovered the pfn, and the
+# poisoned device can still be disabled and destroyed.
+#
+# Per align (2M, 1G) the poisoned subpage is the head of a compound page,
+# a tail whose struct page shares the vmemmap page of the head, and a
+# tail in a vmemmap page that the series deduplicates (struct page 323:
+# vmemmap page 5 of the compound page, one all compound pages of the
+# device share). Then through a mapping that starts at file offset ALIGN,
+# so that the kernel has to go from the poisoned tail to the process and
+# the address through the mapping's vm_pgoff. Afterwards every pfn of the
+# device must still have its layout (the test module walks all of them):
+# PG_hwpoison on the heads of the poisoned compound pages only (on base,
+# order-0 pages: on each poisoned page), no tail with a flag or reference
+# of its own, nothing left mapped; and data written through the device
+# reads back in every unit.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
@@ -22,42 +33,62 @@ recovered() {
 	fi
 }
 
-nfit_reset >/dev/null
-for align in 2M 1G; do
-	a=$(bytes "$align")
-	lsb=$(log2 "$a")
-	dev=$(ns_create nfit "$align" mem 3G)
-	if [ -z "$dev" ]; then
-		not_ok "align=$align: device created"
-		continue
-	fi
-	S=$(dax_start_pfn "$dev")
-	# Poison a 4K page in the middle of the second unit.
-	off=$((a + a / 2 + 4096))
-	mark="70-hwpoison align=$align mapoff=0 pid=$$"
-	kmsg_mark "$mark"
-	out=$(daxmap hwpoison "/dev/$dev" $((2 * a)) "$a" "$off" 2>&1)
-	case "$out" in
-	"sigbus "*" lsb=$lsb") ok "align=$align: MADV_HWPOISON raises SIGBUS with si_addr_lsb $lsb ($out)" ;;
-	*) not_ok "align=$align: MADV_HWPOISON raises SIGBUS with si_addr_lsb $lsb"; diag "  $out" ;;
+# poison WHAT DEV ALIGN OFF [MAPOFF]: map 2 units of DEV from file offset
+# MAPOFF (default 0), MADV_HWPOISON the 4K page at OFF in the mapping;
+# SIGBUS must name that address with si_addr_lsb log2(ALIGN), and the
+# log must say the pfn was recovered.
+poison() {
+	_a=$(bytes "$3")
+	_lsb=$(log2 "$_a")
+	_mo=${5:-0}
+	_mark="70-hwpoison $1 pid=$$"
+	kmsg_mark "$_mark"
+	_out=$(daxmap hwpoison "/dev/$2" $((2 * _a)) "$_a" "$4" "$_mo" 2>&1)
+	case "$_out" in
+	"sigbus "*" addr_off=$4 lsb=$_lsb") ok "$1: SIGBUS at its address with si_addr_lsb $_lsb ($_out)" ;;
+	*) not_ok "$1: SIGBUS at its address with si_addr_lsb $_lsb"; diag "  $_out (want addr_off=$4 lsb=$_lsb)" ;;
 	esac
-	recovered "align=$align" "$mark" $((S + off / 4096))
+	recovered "$1" "$_mark" $(($(dax_start_pfn "$2") + (_mo + $4) / 4096))
+}
 
-	# The second unit again, mapped on its own from file offset ALIGN
-	# (a 3G namespace of align 1G has only two units). Another tail page
-	# of it: device-dax maps a unit whatever earlier poison it took.
-	poff=$((a / 4 + 8192))
-	mark="70-hwpoison align=$align mapoff=$a pid=$$"
-	kmsg_mark "$mark"
-	out=$(daxmap hwpoison "/dev/$dev" "$a" "$a" "$poff" "$a" 2>&1)
-	what="align=$align: mapped from file offset $a, MADV_HWPOISON of a tail page raises SIGBUS at its address with si_addr_lsb $lsb"
-	case "$out" in
-	"sigbus "*" addr_off=$poff lsb=$lsb") ok "$what ($out)" ;;
-	*) not_ok "$what"; diag "  $out (want addr_off=$poff lsb=$lsb)" ;;
+# poison_tests ALIGN ALIGN_BYTES DEV (on_aligned: at least three units)
+poison_tests() {
+	a=$2
+	dev=$3
+	O=$(expected_order "$a")
+	shared=$((5 * 64 + 3))
+	poison "align=$1: head of unit 0" "$dev" "$1" 0
+	poison "align=$1: tail 5 of unit 0 (vmemmap page of the head)" "$dev" "$1" $((5 * 4096))
+	poison "align=$1: tail $shared of unit 1 (deduplicated vmemmap page)" "$dev" "$1" \
+		$((a + shared * 4096))
+	poison "align=$1: mapped from file offset $a, tail $((a / 16384 + 2)) of unit 1" "$dev" "$1" \
+		$((a / 4 + 8192)) "$a"
+
+	# Two compound pages took the poison (base: four 4K pages).
+	want=2
+	[ "$O" = 0 ] && want=4
+	S=$(dax_start_pfn "$dev")
+	n=$(($(dax_size "$dev") / 4096))
+	res=$(layout_check "$S" "$n" "$O" 2>&1)
+	case "$res" in
+	*" busy=0 hwpoison=$want mismatch=0") ok "align=$1: every pfn keeps its order-$O layout, PG_hwpoison on $want heads only ($res)" ;;
+	*) not_ok "align=$1: every pfn keeps its order-$O layout, PG_hwpoison on $want heads only"; diag "  $res" ;;
 	esac
-	recovered "align=$align mapoff=$a" "$mark" $((S + (a + poff) / 4096))
+	check "align=$1: data written through the poisoned device reads back in every unit" \
+		daxmap data "/dev/$dev" "$(dax_size "$dev")" "$a"
 
 	ns=$(ns_of_dax "$dev")
-	check "align=$align: the poisoned device can be disabled" ndctl disable-namespace "$ns"
-	check "align=$align: and destroyed" ndctl destroy-namespace -f "$ns"
-done
+	check "align=$1: the poisoned device can be disabled" ndctl disable-namespace "$ns"
+	check "align=$1: and enabled again" ndctl enable-namespace "$ns"
+	res=$(layout_check "$S" "$n" "$O" 2>&1)
+	case "$res" in
+	*" busy=0 hwpoison=0 mismatch=0") ok "align=$1: re-enabled, every pfn has a fresh layout ($res)" ;;
+	*) not_ok "align=$1: re-enabled, every pfn has a fresh layout"; diag "  $res" ;;
+	esac
+}
+
+if ! pageinfo_load; then
+	skip "hwpoison" "test module not in the initramfs"
+	exit 0
+fi
+on_aligned poison_tests

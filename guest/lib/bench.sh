@@ -45,7 +45,8 @@ memmap_samples() {
 }
 
 # gup SCENARIO ALIGN MAP gup_benchmark-ARGS...: get/put us per sample
-# and the host-speed reference around it (gupcal, guest/src/cal.h).
+# and the host-speed reference around it (gupcal, guest/src/cal.h);
+# $reps samples unless ARGS has its own -r.
 gup() {
 	_sc=$1 _al=$2 _mp=$3
 	shift 3
@@ -113,10 +114,13 @@ timed_enable() {
 }
 
 # controls: gup-fast get and put_page put on anonymous 4K pages (-T)
-# and THP (-t), paths the series does not change.
+# and THP (-t), paths the series does not change. Five times the samples
+# of the other rows: a sample costs milliseconds next to the seconds of
+# faulting the memory in, and the THP get (about 1 ms) scatters by
+# +-10 % from one sample to the next.
 controls() {
-	gup control-u-n512 4K anon -m "$cmb" -n 512 -u -T
-	gup control-u-n512 2M thp -m "$cmb" -n 512 -u -t
+	gup control-u-n512 4K anon -m "$cmb" -n 512 -u -T -r $((reps * 5))
+	gup control-u-n512 2M thp -m "$cmb" -n 512 -u -t -r $((reps * 5))
 }
 
 case "$what" in

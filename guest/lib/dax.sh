@@ -75,11 +75,11 @@ hmem_region() {
 
 # Free the hmem region: disable and shrink every device on it.
 hmem_reset() {
-	r=$(hmem_region)
-	for d in $(daxctl list -r "$r" -D -i | grep -o '"chardev":"[^"]*"' | sed 's/.*:"//; s/"//'); do
-		daxctl reconfigure-device -m devdax -f "$d" >/dev/null 2>&1
-		daxctl disable-device "$d" >/dev/null 2>&1
-		daxctl destroy-device "$d" >/dev/null 2>&1
+	_hr=$(hmem_region)
+	for _hd in $(daxctl list -r "$_hr" -D -i | grep -o '"chardev":"[^"]*"' | sed 's/.*:"//; s/"//'); do
+		daxctl reconfigure-device -m devdax -f "$_hd" >/dev/null 2>&1
+		daxctl disable-device "$_hd" >/dev/null 2>&1
+		daxctl destroy-device "$_hd" >/dev/null 2>&1
 	done
 	true
 }

@@ -47,6 +47,7 @@ static void usage(void)
 		"       %s hwpoison DEV SIZE ALIGN OFFSET [MAPOFF]\n"
 		"       %s offset DEV ALIGN OFFSET\n"
 		"       %s gup DEV SIZE ALIGN MODE OFFSET NR\n"
+		"       %s gupwait SIZE ALIGN MODE OFFSET NR   (DEV: first line of stdin)\n"
 		"       %s odirect DEV SIZE ALIGN BLKDEV OFFSET LEN\n"
 		"       %s mremap DEV SIZE ALIGN\n"
 		"       %s vmsplice DEV SIZE ALIGN OFFSET\n"
@@ -54,7 +55,8 @@ static void usage(void)
 		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF, LEN take K/M/G suffixes.\n"
 		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+		prog);
 	exit(2);
 }
 
@@ -870,6 +872,32 @@ static int cmd_gup(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * gupwait: as gup, but the device is the first line of stdin, and nothing
+ * happens before that line comes. A process started before a device is
+ * enabled then pins its pages from an mm that existed before the enable:
+ * its page tables were copied from the kernel's at fork, so this shows
+ * that page-table entries the enable added for the device's memmap reach
+ * every process (x86 sync_global_pgds()), not only later ones.
+ */
+static int cmd_gupwait(int argc, char **argv)
+{
+	char dev[256], *args[8];
+	size_t n;
+
+	if (argc != 7)
+		usage();
+	if (!fgets(dev, sizeof(dev), stdin))
+		fail("gupwait: no device on stdin");
+	n = strcspn(dev, "\n");
+	dev[n] = '\0';
+	args[0] = argv[0];
+	args[1] = "gup";
+	args[2] = dev;
+	memcpy(&args[3], &argv[2], 5 * sizeof(char *));
+	return cmd_gup(8, args);
+}
+
 /* -------------------------------------------------------------- odirect */
 
 /* Transfer all of @len bytes with pread/pwrite on an O_DIRECT fd. */
@@ -1249,6 +1277,8 @@ int main(int argc, char **argv)
 		return cmd_hwpoison(argc, argv);
 	if (!strcmp(argv[1], "offset"))
 		return cmd_offset(argc, argv);
+	if (!strcmp(argv[1], "gupwait"))
+		return cmd_gupwait(argc, argv);
 	if (!strcmp(argv[1], "gup"))
 		return cmd_gup(argc, argv);
 	if (!strcmp(argv[1], "odirect"))

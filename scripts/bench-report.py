@@ -309,9 +309,9 @@ def main():
                     continue
                 gr, pr = r.ratios(g, True), r.ratios(p, True)
                 out.append(f"| {mode} -n {n} | {al} | {fmt(r.value('base', g))} "
-                           f"| {fmt(r.value('series', g))} | {rfmt(gr, 1, 'x')} "
+                           f"| {fmt(r.value('series', g))} | {rfmt(gr, 2, 'x')} "
                            f"| {fmt(r.value('base', p))} | {fmt(r.value('series', p))} "
-                           f"| {rfmt(pr, 1, 'x')} |")
+                           f"| {rfmt(pr, 2, 'x')} |")
                 if n == "512" and gr:
                     speed.append((f"get {mode} {al}", gr))
                 if n == "512" and pr:

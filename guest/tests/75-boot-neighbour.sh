@@ -1,22 +1,23 @@
 #!/bin/sh
 # Device memory that shares a 128M memory section with boot RAM: an e820
-# pmem range at 4100M (memmap=240M!4100M) leaves 4096M-4100M of the
-# section 4096M-4224M to the kernel as RAM (240M: ndctl wants the size
-# of the namespace in 16M steps), whose memmap the boot
-# populated for the whole section (PMD-mapped). A 2M --map=mem devdax
+# pmem range at 4112M (memmap=240M!4112M) leaves 4096M-4112M of the
+# section 4096M-4224M to the kernel as RAM and ends with the next
+# section at 4352M, so that one holds no RAM (ndctl wants the size in
+# 16M steps); the boot populated the memmap of the first section
+# in full (PMD-mapped). A 2M --map=mem devdax
 # device on it has compound pages in that early section and in the next,
 # hot-added one. In the early section the vmemmap is the boot's and every
 # struct page must be written in full (nothing there can be
 # deduplicated); in the next section the series keeps two vmemmap pages
 # per compound page. Data, gup and teardown must work on both sides.
-# boot: -N -e memmap=240M!4100M
+# boot: -N -e memmap=240M!4112M
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 
 SECTION_PFNS=32768	# 128M
-if ! grep -q 'memmap=240M!4100M' /proc/cmdline; then
+if ! grep -q 'memmap=240M!4112M' /proc/cmdline; then
 	skip "device memory next to boot memory" "needs the boot of its '# boot:' line"
 	exit 0
 fi
@@ -26,7 +27,7 @@ if ! pageinfo_load; then
 fi
 ns=$(e820_namespace)
 if ! out=$(ndctl create-namespace -f -e "$ns" -m devdax -a 2M -M mem 2>&1); then
-	not_ok "2M devdax on the e820 range at 4100M"
+	not_ok "2M devdax on the e820 range at 4112M"
 	echo "$out" | sed 's/^/#   /'
 	exit 0
 fi
@@ -36,9 +37,9 @@ n=$(($(dax_size "$dev") / 4096))
 edge=$(((S / SECTION_PFNS + 1) * SECTION_PFNS))	# first pfn of the next section
 na=$((edge - S)) nb=$((S + n - edge))
 if [ $((S % SECTION_PFNS)) -ne 0 ] && [ "$na" -gt 0 ] && [ "$nb" -gt 0 ]; then
-	ok "2M devdax on the e820 range at 4100M: $na pfns in the early section, $nb in the next"
+	ok "2M devdax on the e820 range at 4112M: $na pfns in the early section, $nb in the next"
 else
-	not_ok "2M devdax on the e820 range at 4100M straddles the end of the early section (start pfn $S, $n pfns)"
+	not_ok "2M devdax on the e820 range at 4112M straddles the end of the early section (start pfn $S, $n pfns)"
 	exit 0
 fi
 O=$(expected_order 2097152)

@@ -2,8 +2,8 @@
 # Benchmark scenarios, run by scripts/bench in each kernel. Prints one
 # machine-readable line per sample:
 #   BENCH <scenario> <align> <map> <metric> <value>
-# Arguments: "main,REPEATS", "big,REPEATS" or "scale"; "control,REPEATS,MIB"
-# and "fsdax,REPEATS" run one part of main.
+# Arguments: "main,REPEATS", "big,REPEATS" or "scale"; "control,REPEATS,MIB",
+# "fsdax,REPEATS" and "gup,REPEATS,ALIGN" run one part of main.
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 pageinfo_load || true
@@ -129,6 +129,9 @@ control)
 	;;
 fsdax)
 	fsdax_samples
+	;;
+gup)
+	gup_samples "${3:-4K}"
 	;;
 main)
 	# Controls first, before any namespace work, whose vmemmap

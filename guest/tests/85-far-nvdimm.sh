@@ -54,6 +54,12 @@ far_tests() {
 	# read-write open: does not wait for a writer, so daxmap runs now
 	daxmap gupwait $((2 * a)) "$a" pin-fast 0 "$nr" <>"$fifo" >/tmp/far.out 2>&1 &
 	early=$!
+	# the enable must come after daxmap's exec, or its mm is not older
+	_w=0
+	while ! tr '\0' ' ' <"/proc/$early/cmdline" 2>/dev/null | grep -q gupwait && [ "$_w" -lt 10 ]; do
+		sleep 1
+		_w=$((_w + 1))
+	done
 	dev=$(ns_create nfit "$1" mem 4G)
 	if [ -z "$dev" ]; then
 		not_ok "align=$1: device created at 32 TiB"

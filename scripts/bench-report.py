@@ -125,7 +125,7 @@ CONTROL_TOL = 0.05
 PAIR_TOL = 0.15
 
 CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
-            (("control-u-n512", "2M", "thp"), "anonymous THP, gup-fast (-u -t)")]
+            (("control-u-n1", "2M", "thp"), "anonymous THP, gup-fast a page per call (-u -t -n 1)")]
 
 
 def check_pair(res, pair):

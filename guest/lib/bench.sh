@@ -116,11 +116,12 @@ timed_enable() {
 # controls: gup-fast get and put_page put on anonymous 4K pages (-T)
 # and THP (-t), paths the series does not change. Five times the samples
 # of the other rows: a sample costs milliseconds next to the seconds of
-# faulting the memory in, and the THP get (about 1 ms) scatters by
-# +-10 % from one sample to the next.
+# faulting the memory in. The THP rows take one page per call (-n 1):
+# a whole PMD per call made a get of about 1 ms, which scattered by
+# +-10 % from one sample to the next and put one pair of a run at 0.80.
 controls() {
 	gup control-u-n512 4K anon -m "$cmb" -n 512 -u -T -r $((reps * 5))
-	gup control-u-n512 2M thp -m "$cmb" -n 512 -u -t -r $((reps * 5))
+	gup control-u-n1 2M thp -m "$cmb" -n 1 -u -t -r $((reps * 5))
 }
 
 case "$what" in

@@ -17,12 +17,12 @@ changing speed between or within boots does not show as a kernel
 difference; absolute figures stay raw. Times are reported as speedups
 (base/series, > 1 is faster), memory as series/base. The control rows
 (anonymous memory, which the series does not change) must have a median
-within 5 % of 1.0 and every pair within 15 %, otherwise the run is
-flagged as noisy.
+within 5 % of 1.0, otherwise the run is flagged as noisy.
 
 --pair: the control ratios of one boot pair, as scripts/bench prints
-them after each pair; exit 1 when one of them is further than PAIR_TOL
-from 1.0.
+them after each pair (for information: one pair's ratio is mostly the
+luck of its layout variant); exit 1 when one of them is further than
+LAYOUT_TOL from 1.0.
 """
 import re
 import statistics
@@ -113,16 +113,23 @@ def rfmt(rs, nd=2, unit=""):
     return f"{med(rs):.{nd}f}{unit} [{min(rs):.{nd}f}-{max(rs):.{nd}f}] /{len(rs)}"
 
 
-# How far a control's median ratio may sit from 1.0: TCG's boot-to-boot
-# spread is +-10 % per pair on an idle host, and its median over 5 pairs
-# stays within a few percent of 1.0 unless the control really moved.
+# How far a control's median ratio over the pairs may sit from 1.0 (see
+# below for why one pair's ratio is not judged).
 CONTROL_TOL = 0.05
 
-# How far one pair's control ratio may sit from 1.0. Idle-host pairs of
-# one build agree within +-10 % (0.88-1.09 over 10 pairs); a boot that
-# shared the host with other work ran its anonymous 4K gup-fast at
-# 0.57-0.75 of its partner.
-PAIR_TOL = 0.15
+# One pair's control ratio is not judged: it is mostly the luck of the
+# pair's layout variant. The compiled code of the control paths is the
+# same instructions in both kernels (internal_get_user_pages_fast() and
+# gup_benchmark_ioctl() disassemble identically), yet where the kernel's
+# hot code falls against guest pages and TCG's jump cache moved them by
+# up to 30 % (idle host, pair ratios 0.71-1.26 over the five variants of
+# one run; 0.80-1.12 in two earlier runs). The median over the variants
+# is what the layout variation is for: it stayed within 5 % of 1.0 in
+# all three runs (with a bias of its own: the put control read 0.97
+# [0.91-0.99] on the same instructions, so CONTROL_TOL is no tighter). scripts/bench marks a pair beyond LAYOUT_TOL as "off"
+# in its progress lines; a boot that shares the host with other work is
+# caught by the host-load check instead.
+LAYOUT_TOL = 0.30
 
 CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)"),
             (("control-u-n1", "2M", "thp"), "anonymous THP, gup-fast a page per call (-u -t -n 1)")]
@@ -139,15 +146,15 @@ def check_pair(res, pair):
                 print(f"pair {pair}: {name} {m[:3]}: no samples")
                 bad = 1
                 continue
-            off = abs(b / s - 1.0) > PAIR_TOL
+            off = abs(b / s - 1.0) > LAYOUT_TOL
             bad |= off
             print(f"pair {pair}: {name} {m[:3]} {b / s:.2f}{' (off)' if off else ''}")
     return bad
 
 
 def control_at_one(rs):
-    """True when a control's pair ratios are consistent with 1.0."""
-    return abs(med(rs) - 1.0) <= CONTROL_TOL and all(abs(x - 1.0) <= PAIR_TOL for x in rs)
+    """True when a control's median ratio is within CONTROL_TOL of 1.0."""
+    return abs(med(rs) - 1.0) <= CONTROL_TOL
 
 
 def main():
@@ -179,7 +186,12 @@ def main():
     # Controls first: they say whether the timings can be trusted.
     noisy = []
     out += ["## Controls: paths the series does not change (must be 1.0)", "",
-            f"The median must be within {CONTROL_TOL:.0%} of 1.0 and every pair within {PAIR_TOL:.0%}.", "",
+            f"The median must be within {CONTROL_TOL:.0%} of 1.0: the resolution of this method "
+            "on code that is the same in both kernels. The control paths compile to the same "
+            "instructions in both; one pair's ratio is mostly the luck of its layout variant "
+            "(TCG's speed depends on where hot code falls against guest pages), and even the "
+            "median can sit a few percent off (the put control read 0.97 [0.91-0.99] in one "
+            "run).", "",
             "| control | get base us | series | speedup | uncalibrated "
             "| put base us | series | speedup | uncalibrated |",
             "|---|---|---|---|---|---|---|---|---|"]

@@ -850,8 +850,8 @@ static int dpi_tokens(const char __user *ubuf, size_t count, char *buf,
  * compound devmap page the tails' word holds the head pointer (| 1), so
  * every reader of the pgmap has to go through the head: the series adds
  * page_pgmap() for that, and the helpers that decide what kind of device
- * memory a page is (is_device_private_page(), is_pci_p2pdma_page(),
- * page_is_devmap_managed()) must use it.  For every pfn this checks that
+ * memory a page is (is_device_private_page(), is_pci_p2pdma_page()) must
+ * use it.  For every pfn this checks that
  * the pgmap the page gives is the one get_dev_pagemap() (the
  * authoritative lookup by physical address) returns, and that each
  * helper says the same for the page as for its head.
@@ -939,8 +939,12 @@ static const char *dpi_pgmap_check_pfn(unsigned long pfn, struct page *page,
 		return "device_private";
 	if (is_pci_p2pdma_page(page) != is_pci_p2pdma_page(head))
 		return "p2pdma";
-	if (page_is_devmap_managed(page) != page_is_devmap_managed(head))
-		return "devmap_managed";
+	/*
+	 * Not page_is_devmap_managed(): it takes a head, like put_page(),
+	 * release_pages() and put_devmap_managed_page(), its only callers,
+	 * which look up the head first (with CONFIG_DEBUG_VM, a tail makes
+	 * its raw pgmap read warn).
+	 */
 	return NULL;
 }
 

@@ -2,10 +2,11 @@
 # page->pgmap read through the compound head: in a compound devmap page
 # the pgmap word of a tail holds its compound_head, so page_pgmap() and
 # the ZONE_DEVICE predicates built on it (is_device_private_page(),
-# is_pci_p2pdma_page(), page_is_devmap_managed()) must go through the
-# head. The test module checks every pfn of a device: the pgmap the page
-# gives is the one get_dev_pagemap() finds for the pfn, and each
-# predicate says the same for the page as for its head. On the base
+# is_pci_p2pdma_page()) must go through the head. The test module checks
+# every pfn of a device: the pgmap the page gives is the one
+# get_dev_pagemap() finds for the pfn, and each predicate says the same
+# for the page as for its head. (page_is_devmap_managed() takes a head:
+# its callers, the put paths, look the head up first.) On the base
 # kernel (order-0 pages, no tails) the raw word is right by construction;
 # the check then shows that the module reads what the kernel reads.
 # shellcheck source=guest/lib/tap.sh
@@ -47,17 +48,4 @@ else
 	ok "pgmap refuses a System RAM pfn"
 fi
 
-# page_is_devmap_managed() returns false without reading the pgmap
-# unless devmap_managed_key is on, which an fsdax pgmap turns on: keep
-# one around (on e820, which on_devices does not reset) while checking.
-fsdax=$(ndctl create-namespace -f -e "$(e820_namespace)" -m fsdax -M dev 2>/dev/null | json dev)
-if [ -n "$fsdax" ]; then
-	diag "fsdax $fsdax enabled: page_is_devmap_managed() reads the pgmap"
-else
-	diag "no fsdax namespace: page_is_devmap_managed() is false without looking"
-fi
-
 on_devices pgmap_tests nfit:2M:mem nfit:2M:dev nfit:1G:mem hmem:1G:mem
-
-# Back to raw, as the e820 tests expect it.
-[ -z "$fsdax" ] || ndctl destroy-namespace -f "$fsdax" >/dev/null 2>&1

@@ -1,0 +1,145 @@
+#!/bin/sh
+# Allocation failure during enable. A device-dax enable allocates the
+# vmemmap of its struct pages (with the series: the unique pages, the
+# shared tail pages and 4K PTE tables), KASAN shadow page tables, the
+# pgmap's per-cpu reference and driver objects. Binding the device with
+# the N-th page allocation of the binding task failing, for N = 1, 2, ...
+# until a bind needs fewer than N allocations, every failure point of the
+# enable is hit once:
+#  - the bind fails with an error (or, if the allocation had a fallback,
+#    succeeds with the exact layout),
+#  - the device is left unbound, with no vmemmap page of its range still
+#    mapped (no section half-added),
+#  - the next bind works: after the sweep an enable without injection
+#    gives the exact memmap (every pfn's layout, 2 distinct vmemmap pages
+#    per compound page) and data written through the device reads back,
+#  - free memory is back within 1 MiB (free_kb scatters by +-156 kB; a
+#    vmemmap page or PTE table lost per failed point, over the 200-400
+#    points of a sweep, is 0.8-1.6 MiB, and a lost mapping already fails
+#    the per-point vmemmap check).
+# The injection is the task's own fail-nth (CONFIG_FAULT_INJECTION, with
+# fail_page_alloc's filters opened to every order and gfp mask): only the
+# subshell that writes the bind file fails, nothing else in the guest.
+# Only configs/debug.config has fault injection: this runs in
+# make check-debug and is skipped on the lean kernels.
+# shellcheck source=guest/lib/tap.sh
+. /opt/lib/tap.sh
+# shellcheck source=guest/lib/dax.sh
+. /opt/lib/dax.sh
+
+F=/sys/kernel/debug/fail_page_alloc
+BIND=/sys/bus/dax/drivers/device_dax/bind
+# More points than any sweep needs (a 2M device of 256M: about 300):
+# a sweep that does not end by then is a failure, not an endless loop.
+MAX_POINTS=1500
+TOL_KB=1024
+
+if [ ! -d "$F" ] || [ ! -e /proc/thread-self/fail-nth ]; then
+	skip "allocation failure during enable" "no fault injection in this kernel (configs/debug.config has it)"
+	exit 0
+fi
+if ! pageinfo_load; then
+	skip "allocation failure during enable" "test module not in the initramfs"
+	exit 0
+fi
+for _k in ignore-gfp-wait ignore-gfp-highmem; do echo N >"$F/$_k"; done
+echo 0 >"$F/min-order"
+# one line per injected failure, no stack dump
+echo 1 >"$F/verbose"
+
+# bind_nth DEV N: bind DEV to device_dax with the N-th page allocation of
+# the writing task failing; prints "RC LEFT": the write's status and 0
+# when the failure was injected (the allocations ran out before N else).
+# A read of fail-nth that fails was failed by the injection itself (the
+# bind did not reach N): also 0. The counter is cleared before the
+# result goes into the pipe, whose buffer is a page allocation too.
+bind_nth() {
+	(
+		echo "$2" >/proc/thread-self/fail-nth
+		_rc=0
+		echo "$1" >"$BIND" 2>/dev/null || _rc=1
+		_left=0
+		read -r _left </proc/thread-self/fail-nth 2>/dev/null
+		echo 0 >/proc/thread-self/fail-nth 2>/dev/null
+		echo "$_rc ${_left:-0}"
+	)
+}
+
+bound() { [ -e "/sys/bus/dax/devices/$1/driver" ]; }
+
+# summary_of DEV FIELD: FIELD of the vmemmap walk over DEV's pfns
+summary_of() {
+	vmemmap_of "$(dax_start_pfn "$1")" $(($(dax_size "$1") / 4096)) summary | field "$2"
+}
+
+# sweep ALIGN DEV
+sweep() {
+	_al=$1 _dev=$2
+	_a=$(bytes "$_al")
+	_S=$(dax_start_pfn "$_dev")
+	_npfn=$(($(dax_size "$_dev") / 4096))
+	_order=$(expected_order "$_a")
+	_ncomp=$((_npfn >> _order))
+	daxctl disable-device "$_dev" >/dev/null 2>&1
+	if bound "$_dev"; then
+		not_ok "align=$_al: device disabled for the sweep"
+		return
+	fi
+	_free0=$(free_kb)
+	_n=1 _failed=0 _tolerated=0 _noerr="" _left_bound="" _mapped="" _badlayout=""
+	while [ "$_n" -le "$MAX_POINTS" ]; do
+		_r=$(bind_nth "$_dev" "$_n")
+		_rc=${_r% *}
+		[ "${_r#* }" = 0 ] || break
+		if bound "$_dev"; then
+			# the allocation had a fallback: the enable must be whole
+			_tolerated=$((_tolerated + 1))
+			[ "$_rc" = 0 ] || _noerr=${_noerr:-$_n}
+			_l=$(layout_check "$_S" "$_npfn" "$_order")
+			[ "$(echo "$_l" | field mismatch)" = 0 ] || _badlayout=${_badlayout:-"$_n: $_l"}
+			daxctl disable-device "$_dev" >/dev/null 2>&1
+		else
+			_failed=$((_failed + 1))
+			[ "$_rc" != 0 ] || _noerr=${_noerr:-$_n}
+		fi
+		if bound "$_dev"; then
+			_left_bound=${_left_bound:-$_n}
+			daxctl disable-device "$_dev" >/dev/null 2>&1
+		fi
+		_p=$(summary_of "$_dev" pages)
+		[ "$_p" = 0 ] || _mapped=${_mapped:-"$_n ($_p vmemmap pages)"}
+		_n=$((_n + 1))
+	done
+	diag "align=$_al: $((_n - 1)) failure points, $_failed enables failed, $_tolerated succeeded anyway"
+	if [ "$_n" -gt "$MAX_POINTS" ]; then
+		not_ok "align=$_al: the sweep ends (an enable needs fewer than $MAX_POINTS page allocations)"
+		return
+	fi
+	is "$_failed" "$((_n - 1 - _tolerated))" "align=$_al: the sweep reached the enable's allocations ($((_n - 1)) points)"
+	is "${_noerr:-none}" none "align=$_al: an enable that failed returned an error, one that worked returned none"
+	is "${_left_bound:-none}" none "align=$_al: a device whose enable failed is left unbound"
+	is "${_mapped:-none}" none "align=$_al: no vmemmap page of the range is left mapped after a failed enable"
+	is "${_badlayout:-none}" none "align=$_al: an enable that survived a failed allocation has the exact layout"
+	_lost=$((_free0 - $(free_kb)))
+	within "$_lost" 0 "$TOL_KB" "align=$_al: free memory after the sweep within $TOL_KB kB of before (lost $_lost kB)"
+	check "align=$_al: daxctl enables the device after the sweep" daxctl enable-device "$_dev"
+	_l=$(layout_check "$_S" "$_npfn" "$_order")
+	is "$(echo "$_l" | field mismatch)" 0 "align=$_al: every pfn has the compound layout of order $_order ($_l)"
+	if [ "$_order" -gt 0 ]; then
+		is "$(summary_of "$_dev" distinct)" $((2 * _ncomp)) \
+			"align=$_al: 2 distinct vmemmap pages per compound page ($_ncomp)"
+	fi
+	check "align=$_al: data written through the device reads back" \
+		daxmap data "/dev/$_dev" "$(dax_size "$_dev")" "$_al"
+}
+
+nfit_reset >/dev/null
+# 256M: the range spans sections, so a failure in a later one finds the
+# earlier ones populated
+dev=$(ns_create nfit 2M mem 256M)
+if [ -n "$dev" ]; then sweep 2M "$dev"; else not_ok "align=2M: device created"; fi
+ns_destroy_all
+# a 2G namespace keeps one 1G page after its info block
+dev=$(ns_create nfit 1G mem 2G)
+if [ -n "$dev" ]; then sweep 1G "$dev"; else not_ok "align=1G: device created"; fi
+ns_destroy_all

@@ -135,6 +135,21 @@ CONTROLS = [(("control-u-n512", "4K", "anon"), "anonymous 4K, gup-fast (-u -T)")
             (("control-u-n1", "2M", "thp"), "anonymous THP, gup-fast a page per call (-u -t -n 1)")]
 
 
+# What each function of scripts/same-code is on the path of.
+SAME_CODE_ROWS = {
+    "internal_get_user_pages_fast": "gup-fast get (-u, -a): the walk and the 4K PTE grab "
+                                    "(4K devices, the controls), the THP PMD grab",
+    "__gup_device_huge": "gup-fast get of a devmap PMD/PUD: 2M and 1G devices, fsdax",
+    "gup_benchmark_ioctl": "the timed loops; the -u put (put_page() inline)",
+    "unpin_user_pages": "the put of -a, -b, -L",
+    "put_devmap_managed_page": "put of fsdax pages",
+    "__get_user_pages": "slow gup get (-b, -L)",
+    "follow_page_mask": "slow gup get (-b, -L): the walk",
+    "follow_devmap_pmd": "slow gup get of a devmap PMD (-b, -L)",
+    "try_grab_page": "slow gup get: the grab of each page",
+}
+
+
 def check_pair(res, pair):
     """Exit status of --pair: 0 when every control ratio of PAIR is near 1."""
     d = {k: calibrated(load(res / f"raw-{k}-{pair}.txt")) for k in KINDS}
@@ -351,6 +366,18 @@ def main():
         out += ["", "fsdax pages are order-0 (no compound pages in 5.10 fsdax); "
                 "the series changes the gup-fast PMD path they take and must "
                 "not slow it. FOLL_LONGTERM (-L) is refused on fsdax.", ""]
+
+    same = res / "same-code.txt"
+    if same.exists():
+        out += ["## The code the gup rows run: same instructions in both kernels?", "",
+                "| function | what runs it | base vs series |", "|---|---|---|"]
+        for line in same.read_text().splitlines():
+            verdict, _, rest = line.partition(" ")
+            fn, _, detail = rest.partition(" ")
+            out.append(f"| `{fn}()` | {SAME_CODE_ROWS.get(fn, '')} | {(verdict + ' ' + detail).strip()} |")
+        out += ["", "scripts/same-code: disassembly of the built vmlinux, addresses "
+                "and jump targets taken out. On a path that is the same in both "
+                "kernels, a ratio away from 1.0 is TCG's layout luck, not the series.", ""]
 
     out += ["## Scale run: one 1G --map=mem namespace over a huge NVDIMM, 2 GiB guest", "",
             "| kernel | region GiB | enabled | free-memory drop kB | enable ms | data round trip |",

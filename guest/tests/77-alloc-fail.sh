@@ -130,11 +130,13 @@ sweep() {
 	_lost=$((_free0 - $(free_kb)))
 	if [ "$KIND" = debug ]; then
 		skip "align=$_al: free memory after the sweep (lost $_lost kB)" "the sanitizer kernel's stack depot grows with each failure path"
-	elif [ "$_al" = 2M ] && [ "$_lost" -gt "$TOL_KB" ]; then
+	elif [ "$_al" = 2M ]; then
 		# Open (issue 11 item 2): the 2M sweep loses about a page per
-		# point (968-1128 kB over 260 points on the series), yet 20 failed
+		# point (968-1156 kB over 260 points in four series runs), yet 20 failed
 		# binds at each of nine fixed points lose nothing (+-80 kB).
-		skip "align=$_al: free memory after the sweep within $TOL_KB kB of before (lost $_lost kB)" "known loss of about a page per failure point, not found yet"
+		# Reported, not judged: at 968-1156 kB it passes or fails a
+		# 1 MiB bound by chance, and an ok here would prove nothing.
+		skip "align=$_al: free memory after the sweep (lost $_lost kB)" "known loss of about a page per failure point, not found yet"
 	else
 		within "$_lost" 0 "$TOL_KB" "align=$_al: free memory after the sweep within $TOL_KB kB of before (lost $_lost kB)"
 	fi

@@ -14,9 +14,11 @@ cmb=${3:-1024}	# MiB of anonymous memory the control rows pin
 b() { echo "BENCH $*"; }
 
 # init_ms: the kernel's own memmap_init_zone_device time of the last
-# enable (jiffies resolution), when it printed one.
+# enable (jiffies resolution), when it printed one ("initialised N pages
+# in T ms" on base, "initialised W struct pages for N pfns in T ms" on
+# the series).
 init_ms() {
-	_i=$(dmesg | sed -n 's/.*memmap_init_zone_device initialised [0-9]* pages in \([0-9]*\)ms.*/\1/p' | tail -1)
+	_i=$(dmesg | sed -n 's/.*memmap_init_zone_device initialised .* in \([0-9]*\)ms.*/\1/p' | tail -1)
 	[ -z "$_i" ] || b "$@" init_ms "$_i"
 }
 

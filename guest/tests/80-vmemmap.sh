@@ -3,7 +3,7 @@
 # kernel page tables (test module). With the series and no altmap, a
 # compound page of 2M or 1G keeps two vmemmap pages of its own (head
 # page, first tail page) and every later vmemmap page of it maps that
-# tail page; base kernels, 4K devices and --map=dev keep one vmemmap
+# tail page, read-only; base kernels, 4K devices and --map=dev keep one vmemmap
 # page per 64 struct pages.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
@@ -67,8 +67,16 @@ vmemmap_tests() {
 		p != tail { print "page " k ": vmemmap page " j " maps " p ", not the tail page " tail; exit 1 }
 		END { print "ok" }')
 		is "$res" ok "$1: every vmemmap page past the second of a compound page maps its tail page"
+		# the series maps those aliases read-only, its own two pages not
+		res=$(echo "$out" | grep '^vaddr=' | awk -v v="$V" '
+		{ j = (NR - 1) % v; want = (j >= 2) ? "ro=1" : "ro=0" }
+		$NF != want { print "page " int((NR - 1) / v) ": vmemmap page " j " has " $NF ", want " want; exit 1 }
+		END { print "ok" }')
+		is "$res" ok "$1: the shared tail page is read-only where it is mapped again, writable where it is its own"
 	else
 		is "$distinct" "$pages" "$1: every vmemmap page is distinct"
+		res=$(echo "$out" | grep '^vaddr=' | awk '$NF != "ro=0" { print $0; exit 1 } END { print "ok" }')
+		is "$res" ok "$1: every vmemmap page is writable"
 	fi
 }
 

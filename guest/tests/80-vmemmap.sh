@@ -3,8 +3,8 @@
 # kernel page tables (test module). With the series and no altmap, a
 # compound page of 2M or 1G keeps two vmemmap pages of its own (head
 # page, first tail page) and every later vmemmap page of it maps that
-# tail page, read-only; base kernels, 4K devices and --map=dev keep one vmemmap
-# page per 64 struct pages.
+# tail page, read-only; base kernels, 4K devices and --map=dev keep one
+# vmemmap page per 64 struct pages.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh

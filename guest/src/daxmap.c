@@ -52,11 +52,13 @@ static void usage(void)
 		"       %s mremap DEV SIZE ALIGN\n"
 		"       %s vmsplice DEV SIZE ALIGN OFFSET\n"
 		"       %s race DEV ALIGN BLKDEV SECS\n"
+		"       %s hold DEV SIZE ALIGN   (waits for a line on stdin)\n"
+		"       %s pinram START END      (waits for a line on stdin)\n"
 		"DEV is /dev/daxX.Y; SIZE, ALIGN, OFFSET, MAPOFF, LEN take K/M/G suffixes.\n"
 		"MODE (gup): pin-fast, pin, pin-longterm, get-fast or get.\n"
 		"Exit: 0 pass, 1 fail (reason on stderr), 2 usage error.\n",
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog);
+		prog, prog, prog);
 	exit(2);
 }
 
@@ -1133,6 +1135,128 @@ static int cmd_vmsplice(int argc, char **argv)
 	return 0;
 }
 
+/* ----------------------------------------------------------------- hold */
+
+/*
+ * Keep a mapping over a device reconfiguration: map SIZE bytes of DEV
+ * (aligned to ALIGN), stamp three words of every 4K page, print "held"
+ * and wait for a line on stdin.  Then read the mapping again and print
+ * what it shows: "SIGBUS at=+X" (the first page that faults), "data ok"
+ * (every word as stamped) or "wrong data at=+X" (the first word that is
+ * not: the mapping reached memory that is no longer this device's data).
+ */
+static int cmd_hold(int argc, char **argv)
+{
+	uint64_t len, align, where;
+	char *map, line[16];
+	int64_t bad;
+	int fd;
+
+	if (argc != 5)
+		usage();
+	align = arg_align(argv[4]);
+	len = arg_len(argv[3], align);
+	fd = open_dev(argv[2]);
+	map = map_at_align(fd, len, align, MAP_SHARED, 0);
+	if (map == MAP_FAILED)
+		fail("mmap %s: %s", argv[2], strerror(errno));
+	stamp_words(map, len, 11);
+	printf("held\n");
+	fflush(stdout);
+
+	if (!fgets(line, sizeof(line), stdin))
+		fail("stdin closed before the go line");
+	if (touch(map, len, PG, &where)) {
+		printf("%s at=+%#" PRIx64 "\n", signame(sig_no), where);
+		return 0;
+	}
+	bad = bad_word(map, len, 11);
+	if (bad >= 0)
+		printf("wrong data at=+%#" PRIx64 "\n", (uint64_t)bad);
+	else
+		printf("data ok\n");
+	return 0;
+}
+
+/*
+ * Pin RAM that lives in [START, END) (byte addresses, e.g. a dax device
+ * turned into system RAM): fault in anonymous 4K pages until one sits
+ * in the range (/proc/self/pagemap), stamp it, vmsplice() it into a pipe
+ * (a page reference the memory offline cannot migrate away) and print
+ * "held pfn=P".  Then wait for a line on stdin, read the page out of the
+ * pipe, check it and print "pipe data ok".
+ */
+static int cmd_pinram(int argc, char **argv)
+{
+	const uint64_t chunk = 64UL << 20, max = 1UL << 30;
+	uint64_t start, end, done, pfn = 0, ent;
+	char *p = NULL, *buf, line[16];
+	struct iovec iov;
+	ssize_t n;
+	size_t got;
+	int pm, fds[2];
+
+	if (argc != 4)
+		usage();
+	start = arg_size(argv[2]);
+	end = arg_size(argv[3]);
+	if (start >= end)
+		usage();
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0)
+		fail("open /proc/self/pagemap: %s", strerror(errno));
+	/* Chunks stay allocated: the next chunk must take other pages. */
+	for (done = 0; done < max && !pfn; done += chunk) {
+		char *c = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		uint64_t off;
+
+		if (c == MAP_FAILED)
+			fail("mmap %#" PRIx64 " anonymous bytes: %s", chunk, strerror(errno));
+		for (off = 0; off < chunk; off += PG) {
+			if (pread(pm, &ent, sizeof(ent), ((uintptr_t)(c + off) / PG) * 8) != sizeof(ent))
+				fail("read /proc/self/pagemap: %s", strerror(errno));
+			/* bit 63: present; bits 0-54: pfn (root only) */
+			if (!(ent >> 63))
+				continue;
+			ent &= (1ULL << 55) - 1;
+			if (ent >= start / PG && ent < end / PG) {
+				pfn = ent;
+				p = c + off;
+				break;
+			}
+		}
+	}
+	if (!pfn)
+		fail("no anonymous page in [%#" PRIx64 ", %#" PRIx64 ") after %" PRIu64 " MiB",
+		     start, end, done >> 20);
+	stamp_words(p, PG, 13);
+	if (pipe(fds))
+		fail("pipe: %s", strerror(errno));
+	iov.iov_base = p;
+	iov.iov_len = PG;
+	n = vmsplice(fds[1], &iov, 1, 0);
+	if (n != (ssize_t)PG)
+		fail("vmsplice: %s", n < 0 ? strerror(errno) : "short");
+	printf("held pfn=%#" PRIx64 "\n", pfn);
+	fflush(stdout);
+
+	if (!fgets(line, sizeof(line), stdin))
+		fail("stdin closed before the go line");
+	buf = malloc(PG);
+	if (!buf)
+		fail("malloc");
+	for (got = 0; got < PG; got += n) {
+		n = read(fds[0], buf + got, PG - got);
+		if (n <= 0)
+			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
+	}
+	if (bad_word(buf, PG, 13) >= 0)
+		fail("pipe data wrong");
+	printf("pipe data ok\n");
+	return 0;
+}
+
 /* ----------------------------------------------------------------- race */
 
 #define RACE_IO		(64 * 1024UL)
@@ -1287,6 +1411,10 @@ int main(int argc, char **argv)
 		return cmd_mremap(argc, argv);
 	if (!strcmp(argv[1], "vmsplice"))
 		return cmd_vmsplice(argc, argv);
+	if (!strcmp(argv[1], "pinram"))
+		return cmd_pinram(argc, argv);
+	if (!strcmp(argv[1], "hold"))
+		return cmd_hold(argc, argv);
 	if (!strcmp(argv[1], "race"))
 		return cmd_race(argc, argv);
 	usage();

@@ -89,6 +89,7 @@ nfit_devs() {
 reset_all
 start_kb=$(free_kb)
 made=0 refused=0 destroyed=0 reconf=0 kinds=""
+ms_0=0 ms_1=0 ms_2=0 ms_3=0 ms_4=0 ms_5=0
 i=0
 while [ "$i" -lt "$CYCLES" ]; do
 	i=$((i + 1))
@@ -99,6 +100,7 @@ while [ "$i" -lt "$CYCLES" ]; do
 	if [ "$step" -le 1 ] && [ "$n" -ge 3 ]; then step=2; fi
 	if [ "$step" -ge 2 ] && [ "$step" -le 3 ] && [ "$n" = 0 ]; then step=0; fi
 	kinds="$kinds$step"
+	t0=$(now_ms)
 	case $step in
 	0 | 1)
 		pick_align
@@ -136,7 +138,10 @@ while [ "$i" -lt "$CYCLES" ]; do
 		outcome "$(hmem_create "$al" $(((v + 1) * 512))M)"
 		;;
 	esac
+	eval "ms_$step=\$((\${ms_$step:-0} + $(now_ms) - t0))"
 done
+diag "seconds by kind of step (NFIT create, destroy, reconfigure; e820; hmem):" \
+	$(((ms_0 + ms_1) / 1000)) $((ms_2 / 1000)) $((ms_3 / 1000)) $((ms_4 / 1000)) $((ms_5 / 1000))
 # steps by kind: NFIT create, NFIT destroy, NFIT reconfigure, e820, hmem
 hist=$(for k in 0 2 3 4 5; do
 	[ "$k" = 0 ] && k=01
@@ -169,7 +174,7 @@ is "$mism" 0 "every pfn of the $nchk devices left after the churn has its layout
 hmem_reset
 dev=$(hmem_create 2M 512M)
 total=$(memtotal_kb)
-k=0 fails=0
+k=0 fails=0 t0=$(now_ms)
 while [ "$k" -lt "$ROUNDS" ] && [ -n "$dev" ]; do
 	k=$((k + 1))
 	if ! daxctl reconfigure-device -m system-ram "$dev" >/dev/null 2>&1 ||
@@ -181,6 +186,7 @@ while [ "$k" -lt "$ROUNDS" ] && [ -n "$dev" ]; do
 		diag "round trip $k of $dev failed (MemTotal $(memtotal_kb) kB, was $total)"
 	fi
 done
+diag "$k round trips took $((($(now_ms) - t0) / 1000)) s"
 is "$k/$fails" "$ROUNDS/0" "$ROUNDS hmem devdax <-> system-ram round trips: MemTotal +512 MiB and back, data after each"
 res=$(layout_check "$(dax_start_pfn "$dev")" $((512 * 256)) "$(expected_order 2097152)" 2>&1)
 case "$res" in

@@ -56,6 +56,23 @@ else
 fi
 is "$(ndctl list -N -r "$(region_of ACPI.NFIT)" | grep -c '"dev"')" "$before" \
 	"nfit: a refused create leaves the namespaces as they were"
+# A 1G align the namespace cannot hold: the info block at its start
+# leaves less than one aligned GiB in a 1G namespace. The kernel says so,
+# ndctl fails and takes the namespace back: the capacity is free again.
+avail=$(ndctl list -R -r "$(region_of ACPI.NFIT)" | json available_size)
+kmsg_mark 10-align
+if ndctl create-namespace -r "$(region_of ACPI.NFIT)" -m devdax -a 1G -M mem -s 1G >/dev/null 2>&1; then
+	not_ok "nfit: a 1G namespace at align 1G is refused"
+else
+	ok "nfit: a 1G namespace at align 1G is refused"
+fi
+if dmesg_since 10-align | grep -q "unable to satisfy requested alignment"; then
+	ok "nfit: the kernel log says the namespace cannot satisfy the align"
+else
+	not_ok "nfit: the kernel log says the namespace cannot satisfy the align"
+fi
+is "$(ndctl list -R -r "$(region_of ACPI.NFIT)" | json available_size):$(ndctl list -N -r "$(region_of ACPI.NFIT)" | grep -c '"dev"')" \
+	"$avail:$before" "nfit: after the refusal the region has its capacity and namespaces as before"
 if daxctl create-device -r "$(hmem_region)" -a 2M -s 3M >/dev/null 2>&1; then
 	not_ok "hmem: a size that is not a multiple of the align is refused"
 else

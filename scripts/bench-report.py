@@ -139,6 +139,7 @@ SAME_CODE_ROWS = {
     "__gup_device_huge": "gup-fast get of a devmap PMD/PUD: 2M and 1G devices, fsdax",
     "try_grab_compound_head": "gup-fast get of a 4K page (4K devices, the 4K control)",
     "get_dev_pagemap": "gup-fast get of a devmap page: the pgmap lookup",
+    "xa_load": "gup-fast get of a devmap page: the pgmap lookup when the cached pgmap misses (once per call)",
     "gup_benchmark_ioctl": "the timed loops; the -u put (put_page() inline)",
     "unpin_user_pages": "the put of -a, -b, -L",
     "put_devmap_managed_page": "put of fsdax pages",

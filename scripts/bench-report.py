@@ -258,7 +258,14 @@ def main():
             kb = {k: r.value(k, key + ("free_kb",)) for k in KINDS}
             vp = {k: r.value(k, key + ("vmemmap_pages",)) for k in KINDS}
             pt = {k: r.value(k, key + ("pte_tables",)) or 0 for k in KINDS}
-            tib = {k: (vp[k] + pt[k]) * 4096 * (1024 * GIB / NS_BYTES) / 2 ** 20
+            # the series' page of shared tails (and at 1G its shared PTE
+            # table) serves every compound page of the node and order:
+            # counted once, not scaled with the namespace
+            sh = {k: (2 if al == "1G" else 1)
+                  if k == "series" and mp == "mem" and al != "4K" else 0
+                  for k in KINDS}
+            tib = {k: ((vp[k] + pt[k] - sh[k]) * (1024 * GIB / NS_BYTES) + sh[k])
+                   * 4096 / 2 ** 20
                    if vp[k] is not None else None for k in KINDS}
             per_tib[(al, mp)] = tib
             ratio = rfmt(r.ratios(key + ("free_kb",), False), 3) if (kb["base"] or 0) > 1024 else "-"
@@ -268,7 +275,9 @@ def main():
     out += ["", "Free-memory drop: MemFree plus the per-cpu free lists, caches "
             "and empty slabs dropped (test module). MiB per TiB: (distinct "
             "vmemmap pages + PTE tables that map them) x 4 KiB, scaled from "
-            "3 GiB; with --map=dev the memmap lives in the device.", ""]
+            "3 GiB, except the series' shared tail page and (1G) shared PTE "
+            "table, which exist once per node and order; with --map=dev the "
+            "memmap lives in the device.", ""]
 
     speed = []
     out += ["## Enable time (whole `ndctl enable-namespace`, --map=mem unless noted)", "",

@@ -75,6 +75,17 @@
 #define DPI_MAX_COMPOUND_NR	(1UL << (PUD_SHIFT - PAGE_SHIFT))
 /* Largest pfn window counted with a bitmap (32 MB); sort beyond that. */
 #define DPI_BITMAP_MAX_BITS	(1UL << 28)
+/*
+ * Tails of the series' deduplicated devmaps that all compound pages of a
+ * node and order share (include/linux/page-flags.h): bit 0, this bit, and
+ * the compound order from bit 2 in ->compound_head. Defined here too so
+ * that the module builds against the base kernel, which has none.
+ */
+#ifndef COMPOUND_HEAD_SHARED
+#define COMPOUND_HEAD_SHARED		2UL
+#define COMPOUND_HEAD_ORDER_SHIFT	2
+#endif
+
 /* Number of pfns the vmemmap area can describe. */
 #define DPI_MAX_PFNS		(1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT))
 
@@ -189,6 +200,28 @@ static int dpi_parse_request(const char __user *ubuf, size_t count,
 /* ---------------------------------------------------------------- pages */
 
 /*
+ * The head that @raw, the ->compound_head word of @page, names, decoded
+ * here rather than with compound_head() so that a broken tail (the kind of
+ * bug the tests look for) is reported rather than followed: @page itself if
+ * it is no tail, the address in @raw minus one for a tail linked to its
+ * head, and for a shared tail the start of the 2^order struct pages around
+ * @page. NULL for a shared tail with an impossible order.
+ */
+static struct page *dpi_raw_head(struct page *page, unsigned long raw)
+{
+	unsigned long order = raw >> COMPOUND_HEAD_ORDER_SHIFT;
+
+	if (!(raw & 1))
+		return page;
+	if (!(raw & COMPOUND_HEAD_SHARED))
+		return (struct page *)(raw - 1);
+	if (order == 0 || order > PUD_SHIFT - PAGE_SHIFT)
+		return NULL;
+	return (struct page *)((unsigned long)page &
+			       ~((sizeof(struct page) << order) - 1));
+}
+
+/*
  * Print one line for @pfn.  The memmap of a ZONE_DEVICE pfn is kept alive
  * by a dev_pagemap reference for the duration of the read; other pfns are
  * only read when their section is online, since an offline section's
@@ -234,9 +267,10 @@ static void dpi_show_pfn(struct seq_file *m, unsigned long pfn)
 	 */
 	raw = READ_ONCE(page->compound_head);
 	tail = raw & 1;
-	head = tail ? (struct page *)(raw - 1) : page;
-	head_pfn = page_to_pfn(head);
-	if (tail && (head_pfn > pfn || pfn - head_pfn >= DPI_MAX_COMPOUND_NR ||
+	head = dpi_raw_head(page, raw);
+	head_pfn = head ? page_to_pfn(head) : 0;
+	if (tail && (!head || head_pfn > pfn ||
+		     pfn - head_pfn >= DPI_MAX_COMPOUND_NR ||
 		     !pfn_valid(head_pfn) || PagePoisoned(head))) {
 		seq_printf(m, "pfn=%lu bad_compound_head=0x%lx\n", pfn, raw);
 		goto out;
@@ -368,6 +402,8 @@ static const char * const dpi_lvl_name[] = {
  * @vstart: virtual address of the first vmemmap page
  * @nr_vpages: number of vmemmap pages in [@vstart, end of the range)
  * @recs: one record per vmemmap page, NULL in summary mode
+ * @table_pfns: per vmemmap page, the pfn of the PTE table that maps it
+ *	(ULONG_MAX if none), NULL in summary mode
  * @mapped: vmemmap pages that have a present leaf entry
  * @distinct: distinct physical pages among those
  * @pte_tables: distinct PTE tables used to map the range
@@ -377,6 +413,7 @@ struct dpi_vmemmap_iter {
 	unsigned long vstart;
 	unsigned long nr_vpages;
 	u64 *recs;
+	unsigned long *table_pfns;
 	unsigned long mapped;
 	unsigned long distinct;
 	unsigned long pte_tables;
@@ -529,10 +566,15 @@ static int dpi_vmemmap_collect(struct dpi_vmemmap_iter *it)
 	/* At most one new PTE table per PMD entry visited, plus the ends. */
 	tables = kvmalloc_array(it->nr_vpages / PTRS_PER_PTE + 2,
 				sizeof(*tables), GFP_KERNEL);
-	if (!it->req.summary)
+	if (!it->req.summary) {
 		it->recs = kvmalloc_array(it->nr_vpages, sizeof(*it->recs),
 					  GFP_KERNEL);
-	if (!pfns || !tables || (!it->req.summary && !it->recs)) {
+		it->table_pfns = kvmalloc_array(it->nr_vpages,
+						sizeof(*it->table_pfns),
+						GFP_KERNEL);
+	}
+	if (!pfns || !tables ||
+	    (!it->req.summary && (!it->recs || !it->table_pfns))) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -552,8 +594,10 @@ static int dpi_vmemmap_collect(struct dpi_vmemmap_iter *it)
 			pgmap = get_dev_pagemap(pfn, pgmap);
 
 		rec = dpi_walk(addr, &table);
-		if (it->recs)
+		if (it->recs) {
 			it->recs[i] = rec;
+			it->table_pfns[i] = table;
+		}
 		if ((rec & DPI_LVL_MASK) != DPI_LVL_NONE)
 			pfns[it->mapped++] = rec >> DPI_REC_SHIFT;
 		if (table != ULONG_MAX && table != prev_table)
@@ -575,6 +619,8 @@ out:
 	if (ret) {
 		kvfree(it->recs);
 		it->recs = NULL;
+		kvfree(it->table_pfns);
+		it->table_pfns = NULL;
 	}
 	return ret;
 }
@@ -626,10 +672,13 @@ static int dpi_vmemmap_show(struct seq_file *m, void *v)
 		seq_printf(m, "vaddr=0x%lx unmapped\n", addr);
 		return 0;
 	}
-	seq_printf(m, "vaddr=0x%lx phys=0x%llx level=%s ro=%d\n", addr,
+	seq_printf(m, "vaddr=0x%lx phys=0x%llx level=%s", addr,
 		   (unsigned long long)(rec >> DPI_REC_SHIFT) << PAGE_SHIFT,
-		   dpi_lvl_name[rec & DPI_LVL_MASK],
-		   (rec & DPI_REC_RO) ? 1 : 0);
+		   dpi_lvl_name[rec & DPI_LVL_MASK]);
+	if (it->table_pfns[idx] != ULONG_MAX)
+		seq_printf(m, " table=0x%llx",
+			   (unsigned long long)it->table_pfns[idx] << PAGE_SHIFT);
+	seq_printf(m, " ro=%d\n", (rec & DPI_REC_RO) ? 1 : 0);
 	return 0;
 }
 
@@ -671,6 +720,7 @@ static int dpi_vmemmap_release(struct inode *inode, struct file *file)
 	struct dpi_vmemmap_iter *it = m->private;
 
 	kvfree(it->recs);
+	kvfree(it->table_pfns);
 	return seq_release_private(inode, file);
 }
 
@@ -925,7 +975,9 @@ static const char *dpi_pgmap_check_pfn(unsigned long pfn, struct page *page,
 		return "poisoned";
 	raw = READ_ONCE(page->compound_head);
 	if (raw & 1) {
-		head = (struct page *)(raw - 1);
+		head = dpi_raw_head(page, raw);
+		if (!head)
+			return "bad_compound_head";
 		head_pfn = page_to_pfn(head);
 		if (head_pfn > pfn || pfn - head_pfn >= DPI_MAX_COMPOUND_NR ||
 		    !pfn_valid(head_pfn) || PagePoisoned(head))
@@ -968,9 +1020,16 @@ static const char *dpi_layout_check_pfn(unsigned long pfn, struct page *page,
 	own |= BIT(PG_hwpoison);
 #endif
 	if (pfn != head_pfn) {
-		if (READ_ONCE(page->compound_head) !=
-		    (unsigned long)pfn_to_page(head_pfn) + 1)
+		unsigned long raw = READ_ONCE(page->compound_head);
+
+		/* linked to its head, or a shared tail of this order */
+		if (raw != (unsigned long)pfn_to_page(head_pfn) + 1 &&
+		    raw != (COMPOUND_HEAD_SHARED | 1UL |
+			    ((unsigned long)order << COMPOUND_HEAD_ORDER_SHIFT)))
 			return "tail_head";
+		/* and the kernel's own decoding agrees */
+		if (compound_head(page) != pfn_to_page(head_pfn))
+			return "tail_compound_head";
 		if (page_ref_count(page))
 			return "tail_refcount";
 		if (READ_ONCE(page->flags) & own)

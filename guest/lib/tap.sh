@@ -38,6 +38,16 @@ is() {
 	fi
 }
 
+# isnt GOT OTHER DESC: GOT is not empty and differs from OTHER
+isnt() {
+	if [ -n "$1" ] && [ "$1" != "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "  got '$1', must be non-empty and differ from '$2'"
+	fi
+}
+
 # within GOT WANT TOL DESC: |GOT - WANT| <= TOL (integers; anything
 # else in GOT is a failure, not a zero)
 within() {

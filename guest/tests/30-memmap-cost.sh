@@ -2,9 +2,14 @@
 # Struct-page memory of a --map=mem namespace, seen as the drop of free
 # memory when the namespace is enabled. The base kernel spends exactly
 # 64 bytes (one struct page) per 4K page at every align. The series
-# keeps two 4K vmemmap pages per 2M or 1G compound page, mapped by 4K
-# PTEs: one PTE table page per 2M of vmemmap (per 128M of memory). That
-# must be at most 26 % of the base figure for 2M and at most 1 % for 1G.
+# keeps one 4K vmemmap page per 2M or 1G compound page, mapped by 4K
+# PTEs, and maps the rest of each compound page's memmap to one
+# read-only page of tails per node and order: at 2M one PTE table page
+# per 2M of vmemmap (per 128M of memory), at 1G one table of its own per
+# compound page and one table shared by all. From the page-table walk
+# (exact): at most 12.7 % of the base figure for 2M, at most 8 MiB per
+# TiB for 1G, PTE tables included, the shared page and table (once per
+# node and order, not per TiB) aside.
 #
 # Free memory is read with free_kb (per-cpu free lists counted, caches
 # and empty slabs dropped; MemFree alone wanders by +-500 kB), and each
@@ -33,12 +38,17 @@ full_kb() {
 	echo $(($1 * 64 / 4096 / 1024))
 }
 
-# expected_kb SIZE_BYTES ALIGN_BYTES: struct-page kB this kernel spends.
+# expected_kb SIZE_BYTES ALIGN_BYTES: struct-page kB this kernel spends:
+# 4 kB per compound page; at 2M a 4 kB PTE table per 128M and the
+# shared tails, at 1G a table of its own per compound page and the
+# shared tails and table.
 expected_kb() {
 	if [ "$(expected_order "$2")" = 0 ]; then
 		full_kb "$1"
+	elif [ "$2" -ge 1073741824 ]; then
+		echo $(($1 * 8 / $2 + 8))
 	else
-		echo $(($1 * 8 / $2 + $1 * 4 / (128 * 1024 * 1024)))
+		echo $(($1 * 4 / $2 + $1 * 4 / (128 * 1024 * 1024) + 4))
 	fi
 }
 
@@ -72,12 +82,23 @@ for align in 4K 2M 1G; do
 		diag "  got $used kB (median of$costs), $extra kB more than the struct pages"
 	fi
 	if [ "$(expected_order "$a")" != 0 ]; then
-		pct=$((a == 1073741824 ? 1 : 26))
-		full=$(full_kb "$size")
-		if [ $((used * 100)) -le $((full * pct)) ]; then
-			ok "e820 align=$align: $used kB is at most $pct % of the base kernel's $full kB"
+		# exact, from the page-table walk of the device's memmap: its
+		# own vmemmap pages and PTE tables, less the shared tails
+		# (and at 1G the shared table), which serve the whole node
+		S=$(dax_start_pfn "$dev")
+		npfn=$(($(dax_size "$dev") / 4096))
+		sum=$(vmemmap_of "$S" "$npfn" summary)
+		shared=1
+		[ "$a" -ge 1073741824 ] && shared=2
+		own=$(($(echo "$sum" | field distinct) + $(echo "$sum" | field pte_tables) - shared))
+		base=$((npfn * 64 / 4096))
+		if [ "$a" -ge 1073741824 ]; then
+			# KiB per GiB is MiB per TiB
+			per_tib=$((own * 4 * 262144 / npfn))
+			is "$((per_tib <= 8 ? 1 : 0))" 1 "e820 align=$align: $own pages for $npfn pfns, $per_tib MiB of memmap per TiB (at most 8)"
 		else
-			not_ok "e820 align=$align: $used kB is at most $pct % of the base kernel's $full kB"
+			pm=$((own * 10000 / base))
+			is "$((pm <= 1270 ? 1 : 0))" 1 "e820 align=$align: $own pages for $npfn pfns, $pm/10000 of the base kernel's $base (at most 12.7 %)"
 		fi
 	fi
 done

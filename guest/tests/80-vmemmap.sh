@@ -1,10 +1,13 @@
 #!/bin/sh
 # Which physical pages back the vmemmap of a device, from a walk of the
 # kernel page tables (test module). With the series and no altmap, a
-# compound page of 2M or 1G keeps two vmemmap pages of its own (head
-# page, first tail page) and every later vmemmap page of it maps that
-# tail page, read-only; base kernels, 4K devices and --map=dev keep one
-# vmemmap page per 64 struct pages.
+# compound page of 2M or 1G keeps one vmemmap page of its own (head and
+# first 63 tails), writable; every later vmemmap page of it maps one page
+# of tails that all compound pages of the node and order share,
+# read-only. A PTE table that maps nothing but that page (7 of the 8 of
+# a 1G page) is one table shared by all 1G pages of the node. Base
+# kernels, 4K devices and --map=dev keep one vmemmap page per 64 struct
+# pages.
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
@@ -43,8 +46,9 @@ vmemmap_tests() {
 		written=$(echo "$line" | sed 's/.* initialised \([0-9]*\) struct pages for \([0-9]*\) pfns.*/\1/')
 		pfns=$(echo "$line" | sed 's/.* initialised \([0-9]*\) struct pages for \([0-9]*\) pfns.*/\2/')
 		if [ "$dedup" = 1 ]; then
+			# every distinct page but the shared tails
 			all=$(vmemmap_of $((S - (pfns - npfn))) "$pfns" summary | sed 's/.* distinct=\([0-9]*\).*/\1/')
-			is "$written" $((all * 64)) "$1: memmap init wrote the struct pages of the distinct vmemmap pages only ($pfns pfns)"
+			is "$written" $(((all - 1) * 64)) "$1: memmap init wrote the struct pages of each compound page's own vmemmap page only ($pfns pfns)"
 		else
 			is "$written" "$pfns" "$1: memmap init wrote one struct page per pfn"
 		fi
@@ -59,20 +63,30 @@ vmemmap_tests() {
 		;;
 	esac
 	if [ "$dedup" = 1 ]; then
-		is "$distinct" $((2 * ncomp)) "$1: 2 distinct vmemmap pages per compound page ($ncomp)"
+		is "$distinct" $((ncomp + 1)) "$1: 1 distinct vmemmap page per compound page ($ncomp) and 1 shared"
+		# page 0 of every compound page is its own and writable; all
+		# the others map one page, read-only
 		res=$(echo "$out" | grep '^vaddr=' | awk -v v="$V" '
-		{ split($2, kv, "="); p = kv[2]; j = NR - 1; k = int(j / v); j = j % v }
-		j == 0 { head = p; next }
-		j == 1 { tail = p; if (tail == head) { print "page " k ": tail page is the head page"; exit 1 } next }
-		p != tail { print "page " k ": vmemmap page " j " maps " p ", not the tail page " tail; exit 1 }
-		END { print "ok" }')
-		is "$res" ok "$1: every vmemmap page past the second of a compound page maps its tail page"
-		# the series maps those aliases read-only, its own two pages not
-		res=$(echo "$out" | grep '^vaddr=' | awk -v v="$V" '
-		{ j = (NR - 1) % v; want = (j >= 2) ? "ro=1" : "ro=0" }
-		$NF != want { print "page " int((NR - 1) / v) ": vmemmap page " j " has " $NF ", want " want; exit 1 }
-		END { print "ok" }')
-		is "$res" ok "$1: the shared tail page is read-only where it is mapped again, writable where it is its own"
+		{ split($2, kv, "="); p = kv[2]; j = (NR - 1) % v; k = int((NR - 1) / v) }
+		j == 0 && $NF != "ro=0" { print "page " k ": own vmemmap page has " $NF; exit 1 }
+		j == 0 { if (p in own) { print "page " k ": own vmemmap page " p " also used by page " own[p]; exit 1 } own[p] = k; next }
+		$NF != "ro=1" { print "page " k ": vmemmap page " j " has " $NF ", want ro=1"; exit 1 }
+		shared == "" { shared = p }
+		p != shared { print "page " k ": vmemmap page " j " maps " p ", not the shared tails " shared; exit 1 }
+		END { for (p in own) if (p == shared) { print "shared tails " p " are a compound page'"'"'s own page"; exit 1 }
+		      print "ok" }')
+		is "$res" ok "$1: every vmemmap page past the first of a compound page maps the shared tails, read-only"
+		# PTE tables: 2M compound pages share them with their
+		# neighbours (64 per table); a 1G page has a table of its own
+		# for its first 2M of vmemmap and the shared one for the 7 others
+		tables=$(echo "$summary" | sed 's/.* pte_tables=\([0-9]*\).*/\1/')
+		if [ "$V" -ge 1024 ]; then
+			want=$((ncomp + 1))
+		else
+			# the PMDs (2 MiB of vmemmap each) the range touches
+			want=$((((S + npfn) * 64 - 1) / 2097152 - S * 64 / 2097152 + 1))
+		fi
+		is "$tables" "$want" "$1: $want PTE tables map the memmap of $ncomp compound pages"
 	else
 		is "$distinct" "$pages" "$1: every vmemmap page is distinct"
 		res=$(echo "$out" | grep '^vaddr=' | awk '$NF != "ro=0" { print $0; exit 1 } END { print "ok" }')

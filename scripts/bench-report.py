@@ -264,7 +264,11 @@ def main():
             sh = {k: (2 if al == "1G" else 1)
                   if k == "series" and mp == "mem" and al != "4K" else 0
                   for k in KINDS}
-            tib = {k: ((vp[k] + pt[k] - sh[k]) * (1024 * GIB / NS_BYTES) + sh[k])
+            # scaled by the memory the memmap describes (64 pfns per
+            # mapped vmemmap page), the namespace if that was not recorded
+            desc = {k: (r.value(k, key + ("vmemmap_mapped",)) or 0) * 64 * 4096
+                    or NS_BYTES for k in KINDS}
+            tib = {k: ((vp[k] + pt[k] - sh[k]) * (1024 * GIB / desc[k]) + sh[k])
                    * 4096 / 2 ** 20
                    if vp[k] is not None else None for k in KINDS}
             per_tib[(al, mp)] = tib
@@ -275,7 +279,7 @@ def main():
     out += ["", "Free-memory drop: MemFree plus the per-cpu free lists, caches "
             "and empty slabs dropped (test module). MiB per TiB: (distinct "
             "vmemmap pages + PTE tables that map them) x 4 KiB, scaled from "
-            "3 GiB, except the series' shared tail page and (1G) shared PTE "
+            "the memory the memmap describes (the series: the device's data), except the series' shared tail page and (1G) shared PTE "
             "table, which exist once per node and order; with --map=dev the "
             "memmap lives in the device.", ""]
 

@@ -38,11 +38,14 @@ memmap_samples() {
 		i=$((i + 1))
 	done
 	if [ -d "$PAGEINFO" ]; then
-		# the memmap of the whole namespace, which spans the region
+		# the memmap of the namespace, which spans the region
 		region=$(region_of e820)
 		s=$(vmemmap_of $(($(nd_start "$region") / 4096)) $(($(nd_size "$region") / 4096)) summary)
 		b memmap "$1" "$2" vmemmap_pages "$(echo "$s" | sed 's/.* distinct=\([0-9]*\).*/\1/')"
 		b memmap "$1" "$2" pte_tables "$(echo "$s" | sed 's/.* pte_tables=\([0-9]*\).*/\1/')"
+		# mapped vmemmap pages: 64 pfns described each (the series
+		# describes only the device's data, base the whole region)
+		b memmap "$1" "$2" vmemmap_mapped "$(echo "$s" | sed 's/.* pages=\([0-9]*\).*/\1/')"
 	fi
 }
 

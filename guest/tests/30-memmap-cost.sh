@@ -59,15 +59,20 @@ for align in 4K 2M 1G; do
 		not_ok "e820 align=$align: device created"
 		continue
 	fi
-	# The memmap covers the whole namespace, info block and padding
-	# included: the label-less e820 namespace spans its region.
-	size=$(ndctl list -R -r "$(region_of e820)" | json size)
+	# The memmap covers the pgmap: on base the whole namespace, info
+	# block and padding included (the label-less e820 namespace spans
+	# its region); with the series only the device's data.
+	if [ "$KIND" = base ]; then
+		size=$(ndctl list -R -r "$(region_of e820)" | json size)
+	else
+		size=$(dax_size "$dev")
+	fi
 	costs=
 	for _ in 1 2 3; do
 		cost=$(enable_cost ns "$ns")
 		costs="$costs ${cost%% *}"
 		us=${cost#* }
-		diag "e820 align=$align: namespace $size bytes, free memory drop ${cost%% *} kB, enable ${us%% *} us"
+		diag "e820 align=$align: memmap of $size bytes, free memory drop ${cost%% *} kB, enable ${us%% *} us"
 	done
 	# shellcheck disable=SC2086 # a list of numbers
 	used=$(median $costs)

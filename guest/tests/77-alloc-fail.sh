@@ -17,9 +17,10 @@
 #    (free_kb scatters by +-156 kB; a page lost per failed point over the
 #    ~260 points of the 2M sweep is ~1 MiB, and so was the memmap of the
 #    device when the sweep forgot to unbind it after the last, successful
-#    bind: 256 vmemmap pages and their 2 PTE tables, 968-1156 kB in four
-#    runs. The 1G sweep has ~23 points, too few for a total to see a page
-#    per point: its per-point vmemmap walk is the check there.) Not on the
+#    bind: its vmemmap pages and PTE tables, 968-1156 kB in four runs
+#    with the two-page layout. The 1G sweep has a few tens of
+#    points at most, too few for a total to see a page per point: its
+#    per-point vmemmap walk is the check there.) Not on the
 #    sanitizer kernel: KASAN's quarantine and stack depot hold memory for
 #    the new allocation and failure paths.
 # The injection is the task's own fail-nth (CONFIG_FAULT_INJECTION, with
@@ -161,12 +162,14 @@ sweep() {
 }
 
 nfit_reset >/dev/null
-# 256M: the range spans sections, so a failure in a later one finds the
-# earlier ones populated
-dev=$(ns_create nfit 2M mem 256M)
+# 512M: the range spans sections, so a failure in a later one finds the
+# earlier ones populated; ~260 failure points (one per vmemmap page of
+# its own, PTE table and page-table level, the shared page of tails)
+dev=$(ns_create nfit 2M mem 512M)
 if [ -n "$dev" ]; then sweep 2M "$dev"; else not_ok "align=2M: device created"; fi
 ns_destroy_all
-# a 2G namespace keeps one 1G page after its info block
-dev=$(ns_create nfit 1G mem 2G)
+# a 3G namespace keeps two 1G pages after its info block: the second
+# finds the shared page of tails and PTE table that the first made
+dev=$(ns_create nfit 1G mem 3G)
 if [ -n "$dev" ]; then sweep 1G "$dev"; else not_ok "align=1G: device created"; fi
 ns_destroy_all

@@ -3,7 +3,8 @@
 # gup_benchmark: every mode completes the whole range without a kernel
 # warning (the runner checks the log after each test file), and the
 # refcount and pincount of the pages that carry the references are back
-# to exactly their values before, whatever the batch size.
+# to exactly their values before, whatever the batch size; after all
+# modes every pfn of the device still has its layout (test module).
 # shellcheck source=guest/lib/tap.sh
 . /opt/lib/tap.sh
 # shellcheck source=guest/lib/dax.sh
@@ -46,5 +47,15 @@ for align in 4K 2M 1G; do
 			done
 		done
 	done
+	# after every mode, every pfn of the device: heads idle, tails
+	# still tails of their head (the shared ones read-only)
+	if [ "$pi" = 1 ]; then
+		n=$(($(dax_size "$dev") / 4096))
+		res=$(layout_check "$S" "$n" "$(expected_order "$a")")
+		case "$res" in
+		*" busy=0 hwpoison=0 mismatch=0") ok "align=$align: after every mode, every pfn has its layout, no head busy ($res)" ;;
+		*) not_ok "align=$align: after every mode, every pfn has its layout, no head busy"; diag "  $res" ;;
+		esac
+	fi
 	ns_destroy "$dev"
 done

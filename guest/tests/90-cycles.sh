@@ -84,6 +84,17 @@ ndctl disable-namespace "$ns" >/dev/null
 set -- $(measure "$ns")
 diag "e820 2M: $CYCLES cycles lost $2 kB, slope $3 kB per cycle"
 is "$1" 0 "e820 2M: $CYCLES enable/disable cycles succeed"
+# after the cycles, every pfn of the device has its layout
+if ndctl enable-namespace "$ns" >/dev/null 2>&1; then
+	res=$(layout_check "$(dax_start_pfn "$dev")" $(($(dax_size "$dev") / 4096)) "$(expected_order 2097152)")
+	case "$res" in
+	*" mismatch=0"*) ok "e820 2M: after $CYCLES cycles every pfn has its layout ($res)" ;;
+	*) not_ok "e820 2M: after $CYCLES cycles every pfn has its layout"; diag "  $res" ;;
+	esac
+	ndctl disable-namespace "$ns" >/dev/null
+else
+	not_ok "e820 2M: enabled after the cycles"
+fi
 if slope_ok "$3"; then
 	ok "e820 2M: memory lost per enable/disable cycle is at most $MAX_SLOPE kB ($3)"
 else

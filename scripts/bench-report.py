@@ -167,6 +167,105 @@ def check_pair(res, pair):
     return bad
 
 
+# Instruction counts (raw-KIND-icount.txt, scripts/boot -I): every gup
+# row walks 1 GiB, 262144 pages; 1 us of guest time is 1000 instructions.
+PAGES = GIB // 4096
+# The controls in instructions, in boots without device memory
+# (raw-KIND-icount-bare.txt): base and notest (the series with the
+# shared-tail test of compound_head() compiled out) run the same
+# instructions on these paths, so their counts must agree as closely as
+# the samples of one boot do (0.05 % apart in every boot so far; a
+# one-instruction-per-page change on the 11-instruction put is 9 %).
+INSN_SAME_TOL = 0.002
+
+
+def insn_rows():
+    """(label, scenario key) of every row of the instruction-count boots."""
+    rows = [(name, key) for key, name in CONTROLS]
+    rows += [(f"{name}, with a deduplicated device (key on)", ("control-on" + key[0][7:],) + key[1:])
+             for key, name in CONTROLS]
+    for al in ALIGNS:
+        for mode in ("-a", "-u", "-b", "-L"):
+            for n in ("512", "1"):
+                rows.append((f"{al} device {mode} -n {n}", (f"gup{mode}-n{n}", al, "mem")))
+    for mode in ("-a", "-u", "-b"):
+        rows.append((f"fsdax {mode} -n 512", (f"fsdax{mode}-n512", "2M", "ext4")))
+    return rows
+
+
+def insn_section(res):
+    """The instruction-count table, or nothing when those boots did not run."""
+    d = {k: load(res / f"raw-{k}-icount.txt") for k in KINDS}
+    if not any(d.values()):
+        return []
+    out = ["## gup_benchmark in instructions (QEMU -icount)", "",
+           "One boot per kernel with the guest clock counting executed "
+           "instructions (scripts/boot -I): the same rows as above, as "
+           "instructions per 4 KiB page, independent of host speed and of "
+           "where the code is linked. Median of the samples [their "
+           "min-max]; ratio = base / series (> 1: the series executes fewer).",
+           "", "| test | get base | series | ratio | put base | series | ratio |",
+           "|---|---|---|---|---|---|---|"]
+    for label, key in insn_rows():
+        cells = []
+        for m in ("get_us", "put_us"):
+            v = {k: d[k][key + (m,)] for k in KINDS}
+            if not all(v.values()):
+                cells += ["-", "-", "-"]
+                continue
+            per = {k: [x * 1000 / PAGES for x in v[k]] for k in KINDS}
+            ratio = med(per["base"]) / med(per["series"])
+            cells += [f"{med(per[k]):.1f} [{min(per[k]):.1f}-{max(per[k]):.1f}]"
+                      for k in KINDS] + [f"{ratio:.3f}x"]
+        if any(c != "-" for c in cells):
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    keys = [f"{sc}: {fmt(med(d['series'][(sc, '-', '-', 'shared_key')]))}"
+            for sc in ("control", "control-on") if d["series"][(sc, "-", "-", "shared_key")]]
+    if keys:
+        out += ["The series' shared-tail key during the control rows (1 = on): "
+                + "; ".join(keys) + ". The control rows run with no device-dax device; "
+                "the key-on rows are what the rest of the system pays per "
+                "compound_head() while a deduplicated memmap exists.", ""]
+    return out + bare_section(res)
+
+
+def bare_section(res):
+    """The controls in boots without device memory: base, notest, series."""
+    kinds = ("base", "notest", "series")
+    d = {k: load(res / f"raw-{k}-icount-bare.txt") for k in kinds}
+    if not any(d.values()):
+        return []
+    out = ["### What the shared-tail key costs where nothing is deduplicated", "",
+           "The controls in boots with no device memory at all (scripts/boot -N), "
+           "of base, of the series with the shared-tail test of compound_head() "
+           "compiled out (notest) and of the series: instructions per page. "
+           f"base and notest must agree within {INSN_SAME_TOL:.1%} (the rest of the "
+           "series leaves these paths alone); series - notest is the cost of the "
+           "static key, off here: a 5-byte no-op per compound_head() and whatever "
+           "the compiler arranges around it.", "",
+           "| control | | base | notest | series | series - notest |", "|---|---|---|---|---|---|"]
+    bad = []
+    for key, name in CONTROLS:
+        for m in ("get_us", "put_us"):
+            v = {k: d[k][key + (m,)] for k in kinds}
+            if not all(v.values()):
+                bad.append(f"{name} {m[:3]}: no samples")
+                continue
+            per = {k: med(v[k]) * 1000 / PAGES for k in kinds}
+            if abs(per["notest"] / per["base"] - 1) > INSN_SAME_TOL:
+                bad.append(f"{name} {m[:3]}: base {per['base']:.2f}, notest {per['notest']:.2f}")
+            out.append(f"| {name} | {m[:3]} | {per['base']:.2f} | {per['notest']:.2f} "
+                       f"| {per['series']:.2f} | {per['series'] - per['notest']:+.2f} |")
+    out.append("")
+    if bad:
+        out += ["**CONTROL MOVED**: the series without its shared-tail test does not "
+                "run base's instructions: " + "; ".join(bad) + ".", ""]
+    else:
+        out += ["notest runs base's instruction counts on every control.", ""]
+    return out
+
+
 def control_at_one(rs):
     """True when a control's median ratio is within CONTROL_TOL of 1.0."""
     return abs(med(rs) - 1.0) <= CONTROL_TOL
@@ -376,6 +475,8 @@ def main():
         out += ["", "fsdax pages are order-0 (no compound pages in 5.10 fsdax); "
                 "the series changes the gup-fast PMD path they take and must "
                 "not slow it. FOLL_LONGTERM (-L) is refused on fsdax.", ""]
+
+    out += insn_section(res)
 
     same = res / "same-code.txt"
     if same.exists():

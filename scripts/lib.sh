@@ -32,13 +32,14 @@ std_opts() {
 	esac
 }
 
-# Tree for a kernel kind: base, series or debug.
+# Tree for a kernel kind: base, series, debug or notest.
 tree_of() {
 	case "$1" in
 	base) echo "$BASE_TREE" ;;
 	series) echo "$TREE" ;;
 	debug) echo "$BUILD/linux-debug" ;;
-	*) die "unknown kernel kind '$1' (base, series or debug)" ;;
+	notest) echo "$BUILD/linux-notest" ;;
+	*) die "unknown kernel kind '$1' (base, series, debug or notest)" ;;
 	esac
 }
 

@@ -25,6 +25,9 @@
  *                                           head (refcount near INT_MAX)
  *   /sys/kernel/debug/dax_pageinfo/gup      pin/get pages of the writer and
  *                                           report the head's refcount
+ *   /sys/kernel/debug/dax_pageinfo/shared_key  (series) 1 while
+ *                                           compound_head()'s shared-tail
+ *                                           static key is on
  *
  * Write "START_PFN NR" (decimal or 0x-hex) to a file, then read it.
  * "vmemmap" also takes "START_PFN NR summary" to print only the summary
@@ -34,7 +37,8 @@
  * same source measures the base kernel and the patched one; the compound
  * order is read from the struct pages, never from the dev_pagemap.  The
  * one exception is page_pgmap(), used when the Makefile finds it in the
- * kernel's mm.h (HAVE_PAGE_PGMAP), else replaced by the raw page->pgmap.
+ * kernel's mm.h (HAVE_PAGE_PGMAP), else replaced by the raw page->pgmap,
+ * and the shared-tail static key, read under CONFIG_DEVMAP_SHARED_TAILS.
  *
  * The last request written is global (not per open file) so that shell
  * tests can "echo ... > file; cat file".
@@ -785,6 +789,21 @@ static int dpi_free_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dpi_free);
+
+#ifdef CONFIG_DEVMAP_SHARED_TAILS
+/*
+ * "shared_key" (series): 1 while the static key that makes
+ * compound_head() look for shared tails is on, 0 while it is off. It must
+ * be on exactly while a page of shared tails exists, i.e. while some
+ * deduplicated memmap is populated.
+ */
+static int dpi_shared_key_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", static_key_enabled(&devmap_shared_tails_key));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dpi_shared_key);
+#endif
 
 /*
  * "leak": write N to take N more pages from the page allocator and hold
@@ -1665,6 +1684,10 @@ static int __init dax_pageinfo_init(void)
 	debugfs_create_file("pgmap", 0600, dpi_dir, NULL, &dpi_pgmap_fops);
 	debugfs_create_file("refbias", 0600, dpi_dir, NULL, &dpi_refbias_fops);
 	debugfs_create_file("gup", 0600, dpi_dir, NULL, &dpi_gup_fops);
+#ifdef CONFIG_DEVMAP_SHARED_TAILS
+	debugfs_create_file("shared_key", 0400, dpi_dir, NULL,
+			    &dpi_shared_key_fops);
+#endif
 	dpi_timing_init();
 	pr_info("loaded (test only)\n");
 	return 0;

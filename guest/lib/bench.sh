@@ -2,8 +2,9 @@
 # Benchmark scenarios, run by scripts/bench in each kernel. Prints one
 # machine-readable line per sample:
 #   BENCH <scenario> <align> <map> <metric> <value>
-# Arguments: "main,REPEATS", "big,REPEATS" or "scale"; "control,REPEATS,MIB",
-# "fsdax,REPEATS" and "gup,REPEATS,ALIGN" run one part of main.
+# Arguments: "main,REPEATS", "big,REPEATS", "insn,REPEATS" or "scale";
+# "control,REPEATS,MIB[,on]", "fsdax,REPEATS" and "gup,REPEATS,ALIGN" run
+# one part of main.
 # shellcheck source=guest/lib/dax.sh
 . /opt/lib/dax.sh
 pageinfo_load || true
@@ -124,14 +125,27 @@ timed_enable() {
 # faulting the memory in. The THP rows take one page per call (-n 1):
 # a whole PMD per call made a get of about 1 ms, which scattered by
 # +-10 % from one sample to the next and put one pair of a run at 0.80.
+# They run with no device-dax device at all (the boot's hmem device is
+# removed first), so the series' shared-tail key is off. "controls on":
+# the same rows (control-on-*) while a 2M hmem device exists, whose
+# deduplicated memmap turns the key on: what every compound_head() of
+# the system then pays. The key's state is recorded (series only).
 controls() {
-	gup control-u-n512 4K anon -m "$cmb" -n 512 -u -T -r $((reps * 5))
-	gup control-u-n1 2M thp -m "$cmb" -n 1 -u -t -r $((reps * 5))
+	_p=control _hd=
+	hmem_reset
+	if [ "${1:-}" = on ]; then
+		_p=control-on
+		_hd=$(hmem_create 2M 512M) || b "$_p" 2M hmem create_failed 1
+	fi
+	[ -e "$PAGEINFO/shared_key" ] && b "$_p" - - shared_key "$(cat "$PAGEINFO/shared_key")"
+	gup "$_p-u-n512" 4K anon -m "$cmb" -n 512 -u -T -r $((reps * 5))
+	gup "$_p-u-n1" 2M thp -m "$cmb" -n 1 -u -t -r $((reps * 5))
+	[ -z "$_hd" ] || hmem_reset
 }
 
 case "$what" in
 control)
-	controls
+	controls "${4:-}"
 	;;
 fsdax)
 	fsdax_samples
@@ -150,6 +164,19 @@ main)
 			memmap_samples "$align" "$map"
 		done
 	done
+	for align in 4K 2M 1G; do
+		gup_samples "$align"
+	done
+	ns_destroy_all
+	fsdax_samples
+	;;
+insn)
+	# Under QEMU -icount (scripts/boot -I) the guest clock counts
+	# executed instructions: the gup rows of main, and nothing else,
+	# as instruction counts (1 us = 1000 instructions), and the
+	# controls once more with the shared-tail key on.
+	controls
+	controls on
 	for align in 4K 2M 1G; do
 		gup_samples "$align"
 	done

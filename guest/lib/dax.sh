@@ -293,3 +293,18 @@ dmesg_since() {
 	substr($0, length($0) - length(m) + 1) == m { from = NR }
 	END { for (i = from + 1; i <= NR; i++) print line[i] }'
 }
+
+# wait_line FILE PID WORD: wait up to 60 s for a line with WORD in FILE,
+# the output of background process PID (a daxmap holding pages until
+# its fifo closes); fails at once when PID exits first.
+wait_line() {
+	_w=0
+	until grep -q "$3" "$1"; do
+		if [ "$_w" -ge 60 ] || ! kill -0 "$2" 2>/dev/null; then
+			grep -q "$3" "$1"
+			return
+		fi
+		sleep 1
+		_w=$((_w + 1))
+	done
+}

@@ -30,12 +30,7 @@ hold_start() {
 	daxmap hold "/dev/$1" "$_len" "$2" <"$fifo" >/tmp/52.out 2>&1 &
 	holder=$!
 	exec 3>"$fifo"
-	_i=0
-	until grep -q held /tmp/52.out || [ "$_i" -ge 60 ] || ! kill -0 "$holder" 2>/dev/null; do
-		sleep 1
-		_i=$((_i + 1))
-	done
-	grep -q held /tmp/52.out && return 0
+	wait_line /tmp/52.out "$holder" held && return 0
 	sed 's/^/#   /' /tmp/52.out
 	exec 3>&-
 	wait "$holder"
@@ -141,12 +136,7 @@ if [ -n "$dev" ] && [ "$(mode_of "$dev")" = system-ram ]; then
 	daxmap pinram "$start" $((start + size)) <"$fifo" >/tmp/52.pin 2>&1 &
 	pinner=$!
 	exec 3>"$fifo"
-	i=0
-	until grep -q held /tmp/52.pin || [ "$i" -ge 60 ] || ! kill -0 "$pinner" 2>/dev/null; do
-		sleep 1
-		i=$((i + 1))
-	done
-	if grep -q held /tmp/52.pin; then
+	if wait_line /tmp/52.pin "$pinner" held; then
 		ok "hmem: a process pins a page of $dev's system RAM ($(head -1 /tmp/52.pin))"
 		kmsg_mark 52-pin
 		timeout -s INT 10 daxctl reconfigure-device -m devdax -f "$dev" >/tmp/52.dx 2>&1

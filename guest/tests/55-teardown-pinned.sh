@@ -31,12 +31,7 @@ pinned_tests() {
 	daxmap vmsplice "/dev/$3" $((2 * $2)) "$2" $(($2 - 32768)) <"$fifo" >/tmp/55.out 2>&1 &
 	vs=$!
 	exec 3>"$fifo"
-	i=0
-	until grep -q held /tmp/55.out || [ "$i" -ge 60 ] || ! kill -0 "$vs" 2>/dev/null; do
-		sleep 1
-		i=$((i + 1))
-	done
-	if ! grep -q held /tmp/55.out; then
+	if ! wait_line /tmp/55.out "$vs" held; then
 		not_ok "align=$1: pages held in a pipe"
 		sed 's/^/#   /' /tmp/55.out
 		exec 3>&-

@@ -45,7 +45,16 @@ exact() {
 		daxmap data "/dev/$1" "$(dax_size "$1")" "$2"
 }
 
+# key: compound_head()'s shared-tail static key, on exactly while a
+# page of shared tails exists (kernels without a deduplicated memmap run
+# compound_head() behind a no-op)
+key() { cat "$PAGEINFO/shared_key"; }
+
+# nothing deduplicated anywhere: no hmem device, no namespace
+hmem_reset
+ns_destroy_all
 nfit_reset >/dev/null
+is "$(key)" 0 "no deduplicated memmap: the shared-tail key is off"
 a=$(ns_create nfit 1G mem 2G)
 b=$(ns_create nfit 1G mem 2G)
 c=$(ns_create nfit 2M mem 512M)
@@ -55,6 +64,7 @@ if [ -z "$a" ] || [ -z "$b" ] || [ -z "$c" ]; then
 	exit 0
 fi
 
+is "$(key)" 1 "with deduplicated memmaps the shared-tail key is on"
 ta=$(tails "$a")
 tb=$(tails "$b")
 tc=$(tails "$c")
@@ -83,7 +93,9 @@ is "$(shared_table "$b")" "$sa" "after $a is destroyed, $b still uses the shared
 exact "$b" 1G "after $a is destroyed"
 ns_destroy "$c"
 exact "$b" 1G "after $c is destroyed"
+is "$(key)" 1 "the key stays on while $b maps shared tails"
 ns_destroy "$b"
+is "$(key)" 0 "the last deduplicated memmap gone: the key is off again"
 
 # all gone: a new 1G and a new 2M device, created in the other order,
 # have the same layout (whatever pages T and S are now). The 1G
@@ -104,7 +116,10 @@ if [ -n "$a" ] && [ -n "$c" ]; then
 	done
 	exact "$a" 1G "new devices"
 	exact "$c" 2M "new devices"
+	is "$(key)" 1 "new devices: the key is on again"
 else
 	not_ok "devices created again after all were destroyed"
 fi
 ns_destroy_all
+is "$(key)" 0 "all destroyed: the key is off"
+

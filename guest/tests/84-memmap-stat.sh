@@ -28,13 +28,13 @@ if ! pageinfo_load; then
 	exit 0
 fi
 
-stat() { sed -n "s/^$1 //p" /proc/vmstat; }
+vmstat_of() { sed -n "s/^$1 //p" /proc/vmstat; }
 
 hmem_reset
 bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
 blocks=$(find /sys/devices/system/memory -maxdepth 1 -name 'memory[0-9]*' | wc -l)
 sections=$((blocks * bs / 134217728))
-is "$(stat nr_memmap_boot_pages)" $((sections * 512)) \
+is "$(vmstat_of nr_memmap_boot_pages)" $((sections * 512)) \
 	"nr_memmap_boot_pages: 512 pages for each of the $sections boot sections"
 
 # counter_tests WHAT DEV ALIGN MAP
@@ -49,9 +49,9 @@ counter_tests() {
 		start=$(nd_start "$ns") size=$(nd_size "$ns") ;;
 	esac
 	$off >/dev/null || { not_ok "$1: disabled"; return; }
-	c0=$(stat nr_memmap_pages)
+	c0=$(vmstat_of nr_memmap_pages)
 	$on >/dev/null || { not_ok "$1: enabled again"; return; }
-	c1=$(stat nr_memmap_pages)
+	c1=$(vmstat_of nr_memmap_pages)
 	# the pgmap spans the namespace (info block included) or, for hmem,
 	# the device
 	if [ "$4" = dev ]; then
@@ -73,7 +73,7 @@ counter_tests() {
 	fi
 	is "$((c1 - c0))" "$want" "$1: enabling adds the $want $what to nr_memmap_pages"
 	$off >/dev/null
-	is "$(stat nr_memmap_pages)" "$c0" "$1: disabling takes them back"
+	is "$(vmstat_of nr_memmap_pages)" "$c0" "$1: disabling takes them back"
 	$on >/dev/null || not_ok "$1: enabled again"
 }
 

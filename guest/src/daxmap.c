@@ -1074,6 +1074,35 @@ static int cmd_mremap(int argc, char **argv)
 #define SPLICE_LEN	(64 * 1024UL)	/* what a default pipe holds */
 
 /*
+ * The second half of vmsplice and pinram: wait for a line on stdin, read
+ * LEN bytes out of the pipe FD, check the words stamped with SEED and
+ * print "pipe data ok".
+ */
+static int drain_checked(int fd, uint64_t len, uint64_t seed)
+{
+	char *buf, line[16];
+	size_t got;
+	ssize_t n;
+	int64_t bad;
+
+	if (!fgets(line, sizeof(line), stdin))
+		fail("stdin closed before the go line");
+	buf = malloc(len);
+	if (!buf)
+		fail("malloc");
+	for (got = 0; got < len; got += n) {
+		n = read(fd, buf + got, len - got);
+		if (n <= 0)
+			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
+	}
+	bad = bad_word(buf, len, seed);
+	if (bad >= 0)
+		fail("pipe data wrong at offset %#" PRIx64, (uint64_t)bad);
+	printf("pipe data ok\n");
+	return 0;
+}
+
+/*
  * Hold references on device pages that outlive their mapping: stamp the
  * 64 KiB at device offset OFFSET of a mapping of DEV (SIZE bytes,
  * aligned to ALIGN), vmsplice() them into a pipe (the pipe buffers take
@@ -1086,10 +1115,8 @@ static int cmd_vmsplice(int argc, char **argv)
 {
 	uint64_t len, align, off;
 	struct iovec iov;
-	char *map, *buf, line[16];
-	size_t got = 0;
+	char *map;
 	ssize_t n;
-	int64_t bad;
 	int fd, p[2];
 
 	if (argc != 6)
@@ -1116,23 +1143,7 @@ static int cmd_vmsplice(int argc, char **argv)
 	close(fd);
 	printf("held\n");
 	fflush(stdout);
-
-	if (!fgets(line, sizeof(line), stdin))
-		fail("stdin closed before the go line");
-	buf = malloc(SPLICE_LEN);
-	if (!buf)
-		fail("malloc");
-	while (got < SPLICE_LEN) {
-		n = read(p[0], buf + got, SPLICE_LEN - got);
-		if (n <= 0)
-			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
-		got += n;
-	}
-	bad = bad_word(buf, SPLICE_LEN, 5);
-	if (bad >= 0)
-		fail("pipe data wrong at offset %#" PRIx64, (uint64_t)bad);
-	printf("pipe data ok\n");
-	return 0;
+	return drain_checked(p[0], SPLICE_LEN, 5);
 }
 
 /* ----------------------------------------------------------------- hold */
@@ -1190,10 +1201,9 @@ static int cmd_pinram(int argc, char **argv)
 {
 	const uint64_t chunk = 64UL << 20, max = 1UL << 30;
 	uint64_t start, end, done, pfn = 0, ent;
-	char *p = NULL, *buf, line[16];
+	char *p = NULL;
 	struct iovec iov;
 	ssize_t n;
-	size_t got;
 	int pm, fds[2];
 
 	if (argc != 4)
@@ -1240,21 +1250,7 @@ static int cmd_pinram(int argc, char **argv)
 		fail("vmsplice: %s", n < 0 ? strerror(errno) : "short");
 	printf("held pfn=%#" PRIx64 "\n", pfn);
 	fflush(stdout);
-
-	if (!fgets(line, sizeof(line), stdin))
-		fail("stdin closed before the go line");
-	buf = malloc(PG);
-	if (!buf)
-		fail("malloc");
-	for (got = 0; got < PG; got += n) {
-		n = read(fds[0], buf + got, PG - got);
-		if (n <= 0)
-			fail("read the pipe: %s", n < 0 ? strerror(errno) : "EOF");
-	}
-	if (bad_word(buf, PG, 13) >= 0)
-		fail("pipe data wrong");
-	printf("pipe data ok\n");
-	return 0;
+	return drain_checked(fds[0], PG, 13);
 }
 
 /* ----------------------------------------------------------------- race */

@@ -19,6 +19,13 @@ difference; absolute figures stay raw. Times are reported as speedups
 (anonymous memory, which the series does not change) must have a median
 within 5 % of 1.0, otherwise the run is flagged as noisy.
 
+raw-KIND-icount.txt (base, series) and raw-KIND-icount-bare.txt (base,
+series, notest) hold the same gup rows and the controls counted in
+instructions (QEMU -icount: 1 us of guest time is 1000 instructions);
+they are reported per 4K page, and notest, the series without the
+shared-tail test of compound_head(), must count base's instructions on
+the controls.
+
 --pair: the control ratios of one boot pair, as scripts/bench prints
 them after each pair (for information: the run is judged on the
 medians); exit 1 when one of them is further than LAYOUT_TOL from 1.0.

@@ -306,7 +306,7 @@ def main():
 
     # Controls first: they say whether the timings can be trusted.
     noisy = []
-    out += ["## Controls: paths the series does not change (must be 1.0)", "",
+    out += ["## Controls: anonymous memory, where the series changes only compound_head() (must be 1.0)", "",
             f"The median must be within {CONTROL_TOL:.0%} of 1.0: the resolution of this method "
             "on code that is the same in both kernels. The control paths are linked at the same "
             "addresses in both (pinned layout: TCG's speed depends on the absolute address of "

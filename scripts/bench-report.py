@@ -210,20 +210,27 @@ def insn_section(res):
            "instructions (scripts/boot -I): the same rows as above, as "
            "instructions per 4 KiB page, independent of host speed and of "
            "where the code is linked. Median of the samples [their "
-           "min-max]; ratio = base / series (> 1: the series executes fewer).",
-           "", "| test | get base | series | ratio | put base | series | ratio |",
-           "|---|---|---|---|---|---|---|"]
+           "min-max]; ratio = base / series (> 1: the series executes fewer); "
+           "get+put: the whole round trip of a page, the two medians added.",
+           "", "| test | get base | series | ratio | put base | series | ratio "
+           "| get+put ratio |",
+           "|---|---|---|---|---|---|---|---|"]
     for label, key in insn_rows():
-        cells = []
+        cells, total = [], {k: 0.0 for k in KINDS}
         for m in ("get_us", "put_us"):
             v = {k: d[k][key + (m,)] for k in KINDS}
             if not all(v.values()):
                 cells += ["-", "-", "-"]
+                total = None
                 continue
             per = {k: [x * 1000 / PAGES for x in v[k]] for k in KINDS}
             ratio = med(per["base"]) / med(per["series"])
             cells += [f"{med(per[k]):.1f} [{min(per[k]):.1f}-{max(per[k]):.1f}]"
                       for k in KINDS] + [f"{ratio:.3f}x"]
+            if total is not None:
+                for k in KINDS:
+                    total[k] += med(per[k])
+        cells.append(f"{total['base'] / total['series']:.3f}x" if total else "-")
         if any(c != "-" for c in cells):
             out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")

@@ -126,7 +126,8 @@ timed_enable() {
 # a whole PMD per call made a get of about 1 ms, which scattered by
 # +-10 % from one sample to the next and put one pair of a run at 0.80.
 # They run with no device-dax device at all (the boot's hmem device is
-# removed first), so the series' shared-tail key is off. "controls on":
+# removed first, and the series' shared-tail key is let go off, a second
+# later). "controls on":
 # the same rows (control-on-*) while a 2M hmem device exists, whose
 # deduplicated memmap turns the key on: what every compound_head() of
 # the system then pays. The key's state is recorded (series only).
@@ -136,6 +137,8 @@ controls() {
 	if [ "${1:-}" = on ]; then
 		_p=control-on
 		_hd=$(hmem_create 2M 512M) || b "$_p" 2M hmem create_failed 1
+	elif [ -e "$PAGEINFO/shared_key" ]; then
+		shared_key_off >/dev/null || true
 	fi
 	[ -e "$PAGEINFO/shared_key" ] && b "$_p" - - shared_key "$(cat "$PAGEINFO/shared_key")"
 	gup "$_p-u-n512" 4K anon -m "$cmb" -n 512 -u -T -r $((reps * 5))

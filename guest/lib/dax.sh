@@ -294,6 +294,23 @@ dmesg_since() {
 	END { for (i = from + 1; i <= NR; i++) print line[i] }'
 }
 
+# shared_key_off: wait up to 30 s for compound_head()'s shared-tail
+# static key (series) to go off, which it does a second after the last
+# deduplicated memmap went; print the seconds waited, fail if it stayed
+# on.
+shared_key_off() {
+	_k=0
+	until [ "$(cat "$PAGEINFO/shared_key")" = 0 ]; do
+		if [ "$_k" -ge 30 ]; then
+			echo "$_k"
+			return 1
+		fi
+		sleep 1
+		_k=$((_k + 1))
+	done
+	echo "$_k"
+}
+
 # wait_line FILE PID WORD: wait up to 60 s for a line with WORD in FILE,
 # the output of background process PID (a daxmap holding pages until
 # its fifo closes); fails at once when PID exits first.

@@ -126,8 +126,8 @@ timed_enable() {
 # a whole PMD per call made a get of about 1 ms, which scattered by
 # +-10 % from one sample to the next and put one pair of a run at 0.80.
 # They run with no device-dax device at all (the boot's hmem device is
-# removed first, and the series' shared-tail key is let go off, a second
-# later). "controls on":
+# removed first, and the series' shared-tail key, which goes off a
+# second later, waited for). "controls on":
 # the same rows (control-on-*) while a 2M hmem device exists, whose
 # deduplicated memmap turns the key on: what every compound_head() of
 # the system then pays. The key's state is recorded (series only).

@@ -122,7 +122,7 @@ def rfmt(rs, nd=2, unit=""):
 
 
 # How far a control's median ratio over the pairs may sit outside the range
-# from 1.0 to its instruction ratio, control_expected() (see
+# from 1.0 to its instruction ratio, control_insn_ratio() (see
 # below for why one pair's ratio is not judged).
 CONTROL_TOL = 0.05
 
@@ -283,7 +283,7 @@ def bare_section(res):
     return out
 
 
-def control_expected(res):
+def control_insn_ratio(res):
     """{(scenario, align, map, metric): instruction ratio} of each control.
 
     The controls' paths differ between the kernels only by compound_head(),
@@ -341,7 +341,7 @@ def main():
 
     # Controls first: they say whether the timings can be trusted.
     noisy = []
-    insn = control_expected(res)
+    insn = control_insn_ratio(res)
     out += ["## Controls: anonymous memory, where the series changes only compound_head() "
             "(must be 1.0 or their instruction ratio)", "",
             f"The median must lie from 1.0 to the control's instruction ratio (base/series, "
